@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest'
+import { buildDelta, compareCodePoints, serializeDelta, type IngestedReport } from '../src/graph/delta.js'
+import { parseReport } from '../src/report/parse.js'
+import { CARTOGRAPHY, WILD, fixture } from './helpers.js'
+
+const TAG = 123456789
+const ingest = (dir: string, name: string, source = name): IngestedReport => ({ source, parsed: parseReport(fixture(dir, name)) })
+
+const publicImage = { label: 'DockerScoutPublicImage', id: 'node:25-alpine' }
+const tagRef = (tag: string) => ({ label: 'DockerScoutPublicImageTag', id: `node:${tag}` })
+const SUPPORTED = ['25-alpine3.23', 'alpine', 'alpine3.23', 'current-alpine', 'current-alpine3.23']
+
+/** `../fixtures/cartography-docker-scout/expected.md`, scenario 1, written out. */
+const EXPECTED_SCENARIO_1 = {
+  schema: 'cartography:docker_scout',
+  mode: 'cartography',
+  updateTag: TAG,
+  nodes: [
+    {
+      ...publicImage,
+      properties: {
+        name: 'node',
+        tag: '25-alpine',
+        alternative_tags: SUPPORTED,
+        version: '22',
+        digest: 'sha256:e75468deb6a0d82fc49a7c566d016862dbdb9bd90e7ef31aee95c547c8e591ef'
+      }
+    },
+    {
+      ...tagRef('25-alpine'),
+      properties: {
+        name: 'node',
+        tag: '25-alpine',
+        alternative_tags: [...SUPPORTED, '25.8.1-alpine', '25.8.1-alpine3.23', '25.8-alpine', '25.8-alpine3.23'],
+        size: '59 MB',
+        flavor: 'alpine',
+        os: 'alpine',
+        runtime: '22',
+        is_slim: false
+      }
+    },
+    {
+      ...tagRef('current-alpine'),
+      properties: { name: 'node', tag: 'current-alpine', size: '60 MB', flavor: 'alpine', os: 'alpine', runtime: '22', is_slim: false }
+    },
+    {
+      ...tagRef('current-alpine3.23'),
+      properties: {
+        name: 'node',
+        tag: 'current-alpine3.23',
+        alternative_tags: ['alpine3.23'],
+        size: '60 MB',
+        flavor: 'alpine',
+        os: 'alpine',
+        runtime: '22',
+        is_slim: false
+      }
+    },
+    {
+      ...tagRef('slim'),
+      properties: {
+        name: 'node',
+        tag: 'slim',
+        alternative_tags: [
+          '25.8.1-slim',
+          '25.8-slim',
+          'current-slim',
+          '25-slim',
+          'bookworm-slim',
+          '25-bookworm-slim',
+          '25.8-bookworm-slim',
+          '25.8.1-bookworm-slim',
+          'current-bookworm-slim'
+        ],
+        size: '79 MB',
+        runtime: '22',
+        is_slim: true
+      }
+    }
+  ],
+  relationships: [
+    { type: 'BUILT_FROM', from: publicImage, to: tagRef('25-alpine'), properties: {} },
+    {
+      type: 'SHOULD_UPDATE_TO',
+      from: publicImage,
+      to: tagRef('25-alpine'),
+      properties: {
+        benefits: [
+          'Same OS detected',
+          'Minor runtime version update',
+          'Newer image for same tag',
+          'Image contains 9 fewer packages',
+          'Tag was pushed more recently',
+          'Image has similar size',
+          'Image introduces no new vulnerability but removes 2'
+        ],
+        fix_high: 2
+      }
+    },
+    {
+      type: 'SHOULD_UPDATE_TO',
+      from: publicImage,
+      to: tagRef('current-alpine'),
+      properties: {
+        benefits: [
+          'Same OS detected',
+          'Image contains 10 fewer packages',
+          'Tag was pushed more recently',
+          'Image has similar size',
+          'Image introduces no new vulnerability but removes 2',
+          'current-alpine was pulled 21K times last month'
+        ],
+        fix_high: 2
+      }
+    },
+    {
+      type: 'SHOULD_UPDATE_TO',
+      from: publicImage,
+      to: tagRef('current-alpine3.23'),
+      properties: {
+        benefits: [
+          'Same OS detected',
+          'Image contains 9 fewer packages',
+          'Tag was pushed more recently',
+          'Image has similar size',
+          'Image introduces no new vulnerability but removes 2'
+        ],
+        fix_high: 2
+      }
+    },
+    {
+      type: 'SHOULD_UPDATE_TO',
+      from: publicImage,
+      to: tagRef('slim'),
+      properties: {
+        benefits: [
+          'Tag is preferred tag',
+          'Tag was pushed more recently',
+          'Tag is using slim variant',
+          'slim was pulled 17K times last month'
+        ],
+        fix_high: 2,
+        fix_medium: 1
+      }
+    }
+  ],
+  imageLinks: [
+    {
+      type: 'BUILT_ON',
+      digestPrefix: 'ecr000000000000',
+      to: publicImage,
+      properties: { _sub_resource_label: 'DockerScout', _sub_resource_id: 'global' }
+    },
+    {
+      type: 'BUILT_ON',
+      digestPrefix: 'gl00000000000000',
+      to: publicImage,
+      properties: { _sub_resource_label: 'DockerScout', _sub_resource_id: 'global' }
+    }
+  ],
+  reports: [
+    { source: 'ecr-recommendation-report.txt', status: 'parsed' },
+    { source: 'gitlab-recommendation-report.txt', status: 'parsed' }
+  ]
+}
+
+describe('the graph delta of the Cartography fixtures', () => {
+  const delta = buildDelta(
+    [ingest(CARTOGRAPHY, 'gitlab-recommendation-report.txt'), ingest(CARTOGRAPHY, 'ecr-recommendation-report.txt')],
+    'cartography',
+    TAG
+  )
+
+  it('equals expected.md scenario 1 exactly', () => {
+    expect(delta).toEqual(EXPECTED_SCENARIO_1)
+  })
+
+  it('writes properties in schema order and the same bytes every time', () => {
+    const again = buildDelta(
+      [ingest(CARTOGRAPHY, 'ecr-recommendation-report.txt'), ingest(CARTOGRAPHY, 'gitlab-recommendation-report.txt')],
+      'cartography',
+      TAG
+    )
+    expect(serializeDelta(again)).toBe(serializeDelta(delta))
+    expect(Object.keys(delta.nodes[1].properties)).toEqual([
+      'name',
+      'tag',
+      'alternative_tags',
+      'size',
+      'flavor',
+      'os',
+      'runtime',
+      'is_slim'
+    ])
+    expect(serializeDelta(delta)).not.toMatch(/null/)
+  })
+
+  it('gives the CRLF/registry-port variant the same graph under prefixed ids', () => {
+    const crlf = buildDelta([ingest(CARTOGRAPHY, 'variant-crlf-registry-port-report.txt')], 'cartography', TAG)
+    expect(crlf.nodes.map((node) => node.id)).toEqual([
+      'registry.example.test:5000/node:25-alpine',
+      'registry.example.test:5000/node:25-alpine',
+      'registry.example.test:5000/node:current-alpine',
+      'registry.example.test:5000/node:current-alpine3.23',
+      'registry.example.test:5000/node:slim'
+    ])
+    expect(crlf.nodes[4].properties.alternative_tags).toEqual(EXPECTED_SCENARIO_1.nodes[4].properties.alternative_tags)
+  })
+
+  it('gives the wrapped-tags variant the graph of the unwrapped report', () => {
+    const wrapped = buildDelta([ingest(CARTOGRAPHY, 'variant-wrapped-supported-tags-report.txt', 'x')], 'cartography', TAG)
+    const plain = buildDelta([ingest(CARTOGRAPHY, 'ecr-recommendation-report.txt', 'x')], 'cartography', TAG)
+    expect(wrapped).toEqual(plain)
+  })
+
+  it('lists skipped and failed reports with their reasons and writes nothing for them', () => {
+    const mixed = buildDelta(
+      [
+        ingest(CARTOGRAPHY, 'variant-invalid-not-a-report.txt'),
+        ingest(CARTOGRAPHY, 'variant-invalid-utf8-bad-report.bin'),
+        ingest(WILD, 'ptblog-nginx-stable-alpine-unknown-base-empty-digest-windows.txt')
+      ],
+      'cartography',
+      TAG
+    )
+    expect(mixed.nodes).toEqual([])
+    expect(mixed.reports.map((report) => [report.source.slice(0, 22), report.status])).toEqual([
+      ['ptblog-nginx-stable-al', 'skipped'],
+      ['variant-invalid-not-a-', 'skipped'],
+      ['variant-invalid-utf8-b', 'failed']
+    ])
+    expect(mixed.reports[2].reason).toBe('not valid UTF-8 text')
+  })
+})
+
+describe('many reports', () => {
+  it('apply in code-point order: later properties win, relationships accumulate', () => {
+    // Both name node:22-slim: as the current base in one, as a recommendation in the other.
+    const a = ingest(WILD, 'vitkhab-node22-slim-local-prefix.txt', 'a.txt')
+    const b = ingest(WILD, 'vitkhab-node23-slim-local-prefix.txt', 'b.txt')
+    const forward = buildDelta([a, b], 'cartography', TAG)
+    expect(buildDelta([b, a], 'cartography', TAG)).toEqual(forward)
+    const slim22 = forward.nodes.find((node) => node.label === 'DockerScoutPublicImageTag' && node.id === 'node:22-slim')
+    // b.txt (the later one) recommends 22-slim with its aliases and 22.14.0 runtime details.
+    expect(slim22?.properties.alternative_tags).toEqual(b.parsed.recommendations[0].aliases)
+    expect(forward.relationships.filter((rel) => rel.type === 'SHOULD_UPDATE_TO').map((rel) => `${rel.from.id}->${rel.to.id}`)).toEqual([
+      'node:22-slim->node:23-slim',
+      'node:23-slim->node:22-slim'
+    ])
+  })
+
+  it('compares names by code point, as Python sorts them', () => {
+    expect(compareCodePoints('\u{1F600}', '\uFFFF')).toBeGreaterThan(0)
+    expect(['b', 'B', 'a'].sort(compareCodePoints)).toEqual(['B', 'a', 'b'])
+  })
+})
+
+describe('extended mode', () => {
+  const delta = buildDelta([ingest(CARTOGRAPHY, 'ecr-recommendation-report.txt')], 'extended', TAG)
+
+  it('keeps every Cartography property and adds its own names', () => {
+    const base = delta.nodes.find((node) => node.label === 'DockerScoutPublicImage')
+    expect(base?.properties).toMatchObject({
+      ...EXPECTED_SCENARIO_1.nodes[0].properties,
+      scout_critical: 0,
+      scout_high: 6,
+      scout_medium: 2,
+      scout_low: 1,
+      scout_unspecified: 0
+    })
+    const toSlim = delta.relationships.find((rel) => rel.to.id === 'node:slim')
+    expect(toSlim?.properties).toMatchObject({ fix_high: 2, fix_medium: 1, scout_kind: 'update' })
+    expect(delta.nodes.find((node) => node.id === 'node:slim')?.properties).toMatchObject({ scout_high: 4, scout_low: 10 })
+  })
+
+  it('links the scanned image to its base', () => {
+    expect(delta.nodes).toContainEqual({
+      label: 'ScoutGraphImage',
+      id: 'registry.example.test/example/app:1.2.3',
+      properties: { reference: 'registry.example.test/example/app:1.2.3', digest: 'ecr000000000000' }
+    })
+    expect(delta.relationships).toContainEqual({
+      type: 'SCOUT_BUILT_ON',
+      from: { label: 'ScoutGraphImage', id: 'registry.example.test/example/app:1.2.3' },
+      to: publicImage,
+      properties: {}
+    })
+  })
+})

@@ -1,0 +1,157 @@
+/** Runs the committed bundles the way their users do: dist/index.js as the runner does, and `npx scout-graph`. */
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { CARTOGRAPHY, ROOT, WILD, readGithubOutput } from './helpers.js'
+
+const run = promisify(execFile)
+
+interface Finished {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+async function finished(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<Finished> {
+  try {
+    const { stdout, stderr } = await run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+  }
+}
+
+/** A runner's environment: INPUT_* (hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP. */
+async function runAction(inputs: Record<string, string>) {
+  const temp = await mkdtemp(path.join(os.tmpdir(), 'sg-runner-'))
+  const files = { output: path.join(temp, 'output'), summary: path.join(temp, 'summary.md') }
+  await writeFile(files.output, '')
+  await writeFile(files.summary, '')
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    RUNNER_TEMP: temp,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  const result = await finished(process.execPath, [path.join(ROOT, 'dist', 'index.js')], env)
+  return {
+    ...result,
+    temp,
+    outputs: readGithubOutput(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8')
+  }
+}
+
+describe('the action (dist/index.js)', () => {
+  it('ingests the Cartography reports and sets every output', async () => {
+    const result = await runAction({ reports: `${CARTOGRAPHY}/*.txt`, 'update-tag': '123456789', 'fail-on': 'none' })
+    expect(result.code).toBe(0)
+    const recommendations = JSON.parse(result.outputs.recommendations)
+    expect(recommendations).toHaveLength(5)
+    const ecr = recommendations.find((entry: { source: string }) => entry.source.endsWith('ecr-recommendation-report.txt'))
+    expect(ecr).toMatchObject({
+      image: 'registry.example.test/example/app:1.2.3',
+      status: 'ok',
+      baseImage: { name: 'node', tag: '25-alpine' }
+    })
+    expect(ecr.recommendations.find((rec: { tag: string }) => rec.tag === 'slim').fixes).toEqual({
+      critical: 0,
+      high: 2,
+      medium: 1,
+      low: 0
+    })
+    expect(recommendations.filter((entry: { status: string }) => entry.status === 'not-a-report')).toHaveLength(1)
+    expect(result.outputs['graph-file']).toBe(path.join(result.temp, 'scout-graph', 'graph.json'))
+    expect(result.outputs['report-dir']).toBe(path.join(result.temp, 'scout-graph'))
+    expect(result.outputs['scanned-count']).toBe('5')
+    expect(result.outputs['outdated-count']).toBe('4')
+    expect(result.outputs['failed-count']).toBe('0')
+    expect(JSON.parse(result.outputs['failed-images'])).toEqual([])
+    const graph = JSON.parse(await readFile(result.outputs['graph-file'], 'utf8'))
+    expect(graph).toMatchObject({ schema: 'cartography:docker_scout', mode: 'cartography', updateTag: 123456789 })
+    expect(graph.nodes.map((node: { id: string }) => node.id)).toContain('registry.example.test:5000/node:slim')
+    expect(result.summary).toContain('## Docker Scout base image recommendations')
+    expect(result.stdout).toContain('::group::Build the graph')
+  })
+
+  it('fails the step by fail-on, naming the images, after writing its outputs', async () => {
+    const result = await runAction({ reports: path.join(WILD, 'vitkhab-node22-local-prefix.txt'), 'fail-on': 'fixable-high' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/::error::fail-on fixable-high: 1 image\(s\): local:\/\/vitkhab\/serverless:3\.40\.0-22 \(node:22\)/)
+    expect(result.outputs['outdated-count']).toBe('1')
+  })
+
+  it('counts an undecodable report as failed (fail-on error, the default)', async () => {
+    const result = await runAction({ reports: `${CARTOGRAPHY}/*` })
+    expect(result.code).toBe(1)
+    expect(result.outputs['failed-count']).toBe('1')
+    expect(result.stdout).toMatch(/::error::fail-on error: 1 image\(s\): .*variant-invalid-utf8-bad-report\.bin \(not valid UTF-8 text\)/)
+  })
+
+  it('stops on a bad input before any work, naming the input', async () => {
+    const result = await runAction({ reports: `${CARTOGRAPHY}/*.txt`, shard: '9' })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('::error::shard: expected K/N')
+    expect(result.outputs).toEqual({})
+  })
+})
+
+describe('the command line (npx scout-graph)', () => {
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    finished('npx', ['--no-install', 'scout-graph', ...args], { PATH: process.env.PATH, HOME: process.env.HOME, ...env })
+
+  it('prints the recommendations table and writes the graph and summary files', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const result = await cli([
+      '--reports',
+      path.join(WILD, 'lab8-node22-alpine-slim-plus-deltas.txt'),
+      '--output-dir',
+      out,
+      '--summary-file',
+      path.join(out, 's.md'),
+      '--update-tag',
+      '7'
+    ])
+    expect(result.code).toBe(0)
+    expect(result.stdout.split('\n')[0]).toMatch(/^IMAGE\s+BASE\s+BASE VULNS\s+RECOMMENDED\s+FIXES$/)
+    expect(result.stdout).toMatch(/lab8:classic\s+node:22-alpine\s+0C 0H 0M 0L\s+update slim\s+removes none/)
+    expect(JSON.parse(await readFile(path.join(out, 'graph.json'), 'utf8')).updateTag).toBe(7)
+    expect(await readFile(path.join(out, 's.md'), 'utf8')).toContain('lab8:classic')
+  })
+
+  it('prints only JSON on stdout with --json', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const result = await cli(['--reports', CARTOGRAPHY, '--output-dir', out, '--json', '--fail-on=none'])
+    expect(result.code).toBe(0)
+    // A directory stands for every file below it: the two .md notes are read and skipped.
+    const entries = JSON.parse(result.stdout) as { source: string; status: string }[]
+    expect(entries).toHaveLength(8)
+    expect(entries.filter((entry) => entry.source.endsWith('.md')).map((entry) => entry.status)).toEqual(['not-a-report', 'not-a-report'])
+  })
+
+  it('exits 1 when fail-on is hit and 2 on bad usage', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const hit = await cli([
+      '--reports',
+      path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt'),
+      '--output-dir',
+      out,
+      '--fail-on',
+      'outdated'
+    ])
+    expect(hit.code).toBe(1)
+    expect(hit.stderr).toContain('fail-on outdated: 1 image(s)')
+    const unknown = await cli(['--reprots', 'x'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("Unknown option '--reprots'")
+    const badValue = await cli(['--reports', CARTOGRAPHY, '--summary=maybe'])
+    expect(badValue.code).toBe(2)
+    const ownLines = badValue.stderr.split('\n').filter((line) => line.startsWith('scout-graph:'))
+    expect(ownLines).toEqual(['scout-graph: summary: expected true or false, got "maybe"'])
+  })
+})

@@ -1,0 +1,118 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { INPUTS } from '../src/inputs.js'
+import { InputError, buildSettings, shardOf, type SettingsContext } from '../src/settings.js'
+
+const context: SettingsContext = {
+  env: {},
+  matchReports: async (patterns) => (patterns.includes('none/*') ? [] : ['/r/a.txt']),
+  now: () => 1_700_000_000_500
+}
+const build = (raw: Record<string, string>) => buildSettings(raw, context)
+
+async function rejection(raw: Record<string, string>): Promise<InputError> {
+  const error = await build(raw).catch((caught: unknown) => caught)
+  expect(error).toBeInstanceOf(InputError)
+  return error as InputError
+}
+
+describe('settings', () => {
+  it('applies the declared defaults', async () => {
+    const settings = await build({ reports: 'r/*.txt' })
+    expect(settings).toMatchObject({
+      reportFiles: ['/r/a.txt'],
+      graphMode: 'cartography',
+      updateTag: 1_700_000_000,
+      summary: true,
+      comment: 'auto',
+      uploadArtifact: true,
+      failOn: ['error'],
+      scan: { onlyRefresh: false, concurrency: 1, timeoutSeconds: 600, retries: 2, credentials: {} }
+    })
+    expect(settings.graphFile).toBe(path.join(settings.outputDir, 'graph.json'))
+  })
+
+  it.each([
+    [{ reports: 'x', 'fail-on': 'error,sometimes' }, 'fail-on', /unknown word "sometimes"/],
+    [{ reports: 'x', 'fail-on': 'none,error' }, 'fail-on', /unknown word "none"/],
+    [{ images: 'a', shard: '0/3' }, 'shard', /K\/N/],
+    [{ images: 'a', shard: 'two' }, 'shard', /K\/N/],
+    [{ reports: 'none/*' }, 'reports', /no file matches "none\/\*"/],
+    [{ reports: 'x', 'update-tag': '12.5' }, 'update-tag', /whole number/],
+    [{ reports: 'x', 'update-tag': '-1' }, 'update-tag', /whole number/],
+    [{ reports: 'x', concurrency: '0' }, 'concurrency', /from 1 to 64/],
+    [{ reports: 'x', cleanup: 'yes' }, 'cleanup', /.+/],
+    [{ reports: 'x', summary: 'yes' }, 'summary', /expected true or false/],
+    [{ reports: 'x', 'graph-mode': 'full' }, 'graph-mode', /cartography, extended/],
+    [{ reports: 'x', comment: 'sometimes' }, 'comment', /auto, always, never/],
+    [{ images: '--output=/etc/passwd' }, 'images', /starts with "-"/],
+    [{ images: 'ftp://x/y:1' }, 'images', /unknown prefix "ftp:\/\/"/],
+    [{ images: 'a\u0007b' }, 'images', /control characters/],
+    [{ images: 'node:25 ; rm -rf /' }, 'images', /whitespace/],
+    [{ reports: 'x', platform: '--debug' }, 'platform', /leading "-"/],
+    [{}, 'images', /nothing to do/]
+  ])('rejects %j naming %s', async (raw, input, message) => {
+    const error = await rejection(raw)
+    expect(error.input).toBe(input)
+    expect(error.message.startsWith(`${input}: `)).toBe(true)
+    expect(error.message).toMatch(message)
+    expect(error.message).not.toContain('\n')
+  })
+
+  it('reads images and images-file, drops comments and duplicates', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-'))
+    const file = path.join(dir, 'images.txt')
+    await writeFile(file, '# fleet\nnode:25-alpine\n\nregistry://ghcr.io/o/app:1  # prod\nnode:25-alpine\n')
+    const settings = await build({ images: 'alpine:3, node:25-alpine\nlocal://app:dev', 'images-file': file })
+    expect(settings.images).toEqual(['alpine:3', 'node:25-alpine', 'local://app:dev', 'registry://ghcr.io/o/app:1'])
+  })
+
+  it('names images-file when it cannot be read', async () => {
+    expect((await rejection({ 'images-file': '/no/such/file' })).input).toBe('images-file')
+  })
+
+  it('passes credentials on as Scout environment variables only', async () => {
+    const settings = await build({ reports: 'x', 'dockerhub-user': 'me', 'dockerhub-password': 'pw', 'registry-password': 'rp' })
+    expect(settings.scan.credentials).toEqual({
+      DOCKER_SCOUT_HUB_USER: 'me',
+      DOCKER_SCOUT_HUB_PASSWORD: 'pw',
+      DOCKER_SCOUT_REGISTRY_PASSWORD: 'rp'
+    })
+  })
+
+  it('refuses inputs whose feature this version does not ship, rather than ignore them', async () => {
+    expect((await rejection({ reports: 'x', 'neo4j-uri': 'bolt://127.0.0.1:7687' })).input).toBe('neo4j-uri')
+  })
+})
+
+describe('sharding', () => {
+  const images = fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,12}:[a-z0-9]{1,6}$/), { minLength: 1, maxLength: 60 })
+  it('covers the list exactly once over N shards, however it is ordered', async () => {
+    await fc.assert(
+      fc.asyncProperty(images, fc.integer({ min: 1, max: 9 }), async (list, count) => {
+        const legs = await Promise.all(
+          Array.from({ length: count }, (_, k) => build({ images: list.join(','), shard: `${k + 1}/${count}` }))
+        )
+        const reversed = await Promise.all(
+          Array.from({ length: count }, (_, k) => build({ images: [...list].reverse().join(','), shard: `${k + 1}/${count}` }))
+        )
+        const all = legs.flatMap((leg) => leg.images)
+        expect([...all].sort()).toEqual([...list].sort())
+        legs.forEach((leg, k) => expect([...leg.images].sort()).toEqual([...reversed[k].images].sort()))
+      }),
+      { numRuns: 40 }
+    )
+  })
+
+  it('keeps a reference in its shard when the list grows', () => {
+    expect(shardOf('node:25-alpine', 8)).toBe(shardOf('node:25-alpine', 8))
+    expect(new Set(Array.from({ length: 400 }, (_, i) => shardOf(`img${i}:1`, 4)))).toEqual(new Set([1, 2, 3, 4]))
+  })
+
+  it('declares an input spec for every name it reads', () => {
+    expect(new Set(INPUTS.map((spec) => spec.name)).size).toBe(INPUTS.length)
+  })
+})

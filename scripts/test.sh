@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`, called by .ci/run): installs what the tests need, checks types,
+# lint and format, rebuilds dist/ and fails when it differs from the committed one (new files
+# included), then runs every test and prints a closing "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+echo "== typecheck, lint, format"
+npx tsc -p tsconfig.json
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+
+echo "== dist/ is up to date"
+npm run build >/dev/null
+if [ -n "$(git status --porcelain -- dist)" ]; then
+  echo "dist/ differs from a fresh build: run 'npm run build' and commit dist/" >&2
+  git status --porcelain -- dist >&2
+  exit 1
+fi
+
+echo "== tests"
+mkdir -p .cache
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=.cache/vitest.json || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".cache/vitest.json", "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+  if (r.numTotalTests === 0) process.exit(1);
+' || status=1
+exit "$status"

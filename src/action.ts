@@ -1,0 +1,39 @@
+/** The GitHub Action front end: inputs from the runner, logs, outputs and summary through @actions/core. */
+import * as core from '@actions/core'
+import type { Host } from './host.js'
+import { INPUTS, type RawInputs } from './inputs.js'
+import { runPipeline } from './pipeline.js'
+import { matchReportFiles } from './report/files.js'
+import { buildSettings } from './settings.js'
+
+const actionHost: Host = {
+  info: (message) => core.info(message),
+  warning: (message, place) => core.warning(message, place),
+  debug: (message) => core.debug(message),
+  group: (name, work) => core.group(name, work),
+  setOutput: (name, value) => core.setOutput(name, value),
+  setSecret: (value) => core.setSecret(value),
+  writeSummary: async (markdown) => {
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
+  }
+}
+
+function readInputs(): RawInputs {
+  const raw: RawInputs = {}
+  for (const spec of INPUTS) {
+    raw[spec.name] = core.getInput(spec.name)
+    if (spec.kind === 'secret' && raw[spec.name] !== '') core.setSecret(raw[spec.name])
+  }
+  return raw
+}
+
+export async function run(): Promise<void> {
+  try {
+    const settings = await buildSettings(readInputs(), { env: process.env, matchReports: matchReportFiles, now: Date.now })
+    const result = await runPipeline(settings, actionHost)
+    if (result.violations.length > 0) core.setFailed(result.violations.join('\n'))
+  } catch (error) {
+    core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+    core.setFailed(error instanceof Error ? error.message : String(error))
+  }
+}

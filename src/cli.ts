@@ -1,0 +1,125 @@
+/**
+ * The command-line front end, `scout-graph`: every action input is a flag of the same name. Stdout
+ * carries only the result (a table, or JSON with --json); logs go to stderr.
+ * Exit codes: 0 passed, 1 a `fail-on` rule was hit (or the run failed), 2 bad usage or bad input.
+ */
+import { writeFile, mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import type { Host } from './host.js'
+import { INPUTS, type RawInputs } from './inputs.js'
+import { runPipeline } from './pipeline.js'
+import { renderTable } from './publish/table.js'
+import { matchReportFiles } from './report/files.js'
+import { InputError, buildSettings } from './settings.js'
+
+/** Flags of the CLI alone; every other flag is an action input. */
+const CLI_FLAGS = ['json', 'summary-file', 'help']
+
+const USAGE = `Usage: scout-graph [--images a,b | --images-file FILE | --reports GLOB] [options]
+
+Runs the scout-graph-action pipeline off GitHub. Every input of action.yml is a flag of the same
+name (--neo4j-uri, --update-tag 5, --fail-on outdated, ...); booleans as --flag or --flag=false.
+Secrets may come from the environment: NEO4J_PASSWORD, DOCKER_SCOUT_HUB_USER, DOCKER_SCOUT_HUB_PASSWORD.
+
+  --json                 print the recommendations JSON instead of the table
+  --summary-file PATH    write the job-summary Markdown there
+  --help                 show this help
+
+Exit codes: 0 passed, 1 a fail-on rule was hit, 2 bad usage or bad input.
+`
+
+export interface CliStreams {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}
+
+const processStreams: CliStreams = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text)
+}
+
+interface CommandLine {
+  raw: RawInputs
+  json: boolean
+  help: boolean
+  summaryFile?: string
+}
+
+export async function runCli(argv: readonly string[], streams: CliStreams = processStreams, env = process.env): Promise<number> {
+  let commandLine: CommandLine
+  try {
+    commandLine = parseCommandLine(argv, env)
+  } catch (error) {
+    streams.stderr(`scout-graph: ${(error as Error).message}\nTry 'scout-graph --help'.\n`)
+    return 2
+  }
+  if (commandLine.help) {
+    streams.stdout(USAGE)
+    return 0
+  }
+  const host = cliHost(streams, commandLine.summaryFile)
+  try {
+    const settings = await withToolkitOutputOn(streams.stderr, () =>
+      buildSettings(commandLine.raw, { env, matchReports: matchReportFiles, now: Date.now })
+    )
+    if (commandLine.summaryFile !== undefined) settings.summary = true
+    const result = await runPipeline(settings, host)
+    streams.stdout(commandLine.json ? `${JSON.stringify(result.entries, null, 2)}\n` : renderTable(result.entries))
+    for (const violation of result.violations) streams.stderr(`scout-graph: ${violation}\n`)
+    return result.violations.length > 0 ? 1 : 0
+  } catch (error) {
+    streams.stderr(`scout-graph: ${(error as Error).message}\n`)
+    return error instanceof InputError ? 2 : 1
+  }
+}
+
+function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CommandLine {
+  const booleans = new Set([...INPUTS.filter((spec) => spec.kind === 'boolean').map((spec) => spec.name), 'json', 'help'])
+  // A bare boolean flag means true; `--flag=false` is passed through as it is.
+  const args = argv.map((arg) => (arg.startsWith('--') && booleans.has(arg.slice(2)) ? `${arg}=true` : arg))
+  const names = [...INPUTS.map((spec) => spec.name), ...CLI_FLAGS]
+  const options = Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]))
+  const values = parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>
+  const raw: RawInputs = {}
+  for (const spec of INPUTS) {
+    const fromEnv = spec.env?.map((name) => env[name]).find((value) => value !== undefined && value !== '')
+    raw[spec.name] = values[spec.name] ?? fromEnv ?? ''
+  }
+  const flag = (name: string): boolean => values[name] !== undefined && values[name] !== 'false'
+  const summaryFile = values['summary-file']
+  return { raw, json: flag('json'), help: flag('help'), ...(summaryFile ? { summaryFile: path.resolve(summaryFile) } : {}) }
+}
+
+function cliHost(streams: CliStreams, summaryFile: string | undefined): Host {
+  return {
+    info: (message) => streams.stderr(`${message}\n`),
+    warning: (message) => streams.stderr(`warning: ${message}\n`),
+    debug: () => undefined,
+    group: async (name, work) => {
+      streams.stderr(`== ${name}\n`)
+      return work()
+    },
+    setOutput: () => undefined,
+    setSecret: () => undefined,
+    writeSummary: async (markdown) => {
+      if (summaryFile === undefined) return
+      await mkdir(path.dirname(summaryFile), { recursive: true })
+      await writeFile(summaryFile, markdown)
+    }
+  }
+}
+
+/** @actions/glob logs `::debug::` lines on stdout; off a runner they are noise, and stdout is ours. */
+async function withToolkitOutputOn<T>(stderr: (text: string) => void, work: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    if (!String(chunk).startsWith('::debug::')) stderr(String(chunk))
+    return true
+  }) as typeof process.stdout.write
+  try {
+    return await work()
+  } finally {
+    process.stdout.write = write
+  }
+}

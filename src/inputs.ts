@@ -1,0 +1,56 @@
+/**
+ * Every input of the action, declared once: the action reads `INPUT_*` for these names, the CLI
+ * accepts a flag of each name, and a test checks that `action.yml` declares exactly these with the
+ * same defaults. Descriptions live in `action.yml`.
+ */
+
+export type InputKind = 'string' | 'list' | 'boolean' | 'integer' | 'secret'
+
+export interface InputSpec {
+  name: string
+  kind: InputKind
+  /** The default `action.yml` declares; dynamic defaults are computed in settings.ts. */
+  default?: string
+  /** Environment variables the CLI reads when the flag is not given. */
+  env?: readonly string[]
+}
+
+export const INPUTS: readonly InputSpec[] = [
+  { name: 'images', kind: 'list' },
+  { name: 'images-file', kind: 'string' },
+  { name: 'shard', kind: 'string' },
+  { name: 'reports', kind: 'list' },
+  { name: 'output-dir', kind: 'string' },
+  { name: 'platform', kind: 'string' },
+  { name: 'tag', kind: 'string' },
+  { name: 'org', kind: 'string' },
+  { name: 'only-refresh', kind: 'boolean', default: 'false' },
+  { name: 'only-update', kind: 'boolean', default: 'false' },
+  { name: 'concurrency', kind: 'integer', default: '1' },
+  { name: 'timeout-seconds', kind: 'integer', default: '600' },
+  { name: 'retries', kind: 'integer', default: '2' },
+  { name: 'dockerhub-user', kind: 'string', env: ['DOCKER_SCOUT_HUB_USER'] },
+  { name: 'dockerhub-password', kind: 'secret', env: ['DOCKER_SCOUT_HUB_PASSWORD'] },
+  { name: 'registry-user', kind: 'string', env: ['DOCKER_SCOUT_REGISTRY_USER'] },
+  { name: 'registry-password', kind: 'secret', env: ['DOCKER_SCOUT_REGISTRY_PASSWORD'] },
+  { name: 'scout-version', kind: 'string' },
+  { name: 'upload-artifact', kind: 'boolean', default: 'true' },
+  { name: 'artifact-name', kind: 'string' },
+  { name: 'summary', kind: 'boolean', default: 'true' },
+  { name: 'comment', kind: 'string', default: 'auto' },
+  { name: 'github-token', kind: 'secret', default: '${{ github.token }}', env: ['GITHUB_TOKEN'] },
+  { name: 'neo4j-uri', kind: 'string', env: ['NEO4J_URI'] },
+  { name: 'neo4j-user', kind: 'string', default: 'neo4j', env: ['NEO4J_USER'] },
+  { name: 'neo4j-password', kind: 'secret', env: ['NEO4J_PASSWORD'] },
+  { name: 'neo4j-database', kind: 'string', env: ['NEO4J_DATABASE'] },
+  { name: 'graph-mode', kind: 'string', default: 'cartography' },
+  { name: 'update-tag', kind: 'string' },
+  { name: 'cleanup', kind: 'boolean', default: 'false' },
+  { name: 's3-uri', kind: 'string' },
+  { name: 's3-prune', kind: 'boolean', default: 'false' },
+  { name: 'fail-on', kind: 'string', default: 'error' },
+  { name: 'graph-file', kind: 'string' }
+]
+
+/** Raw input values by name, as the runner or the command line gave them ('' when unset). */
+export type RawInputs = Record<string, string>

@@ -1,0 +1,83 @@
+/**
+ * The pipeline both front ends run: read (or scan) reports, build the graph, publish. Each stage runs
+ * in a named log group; the action and the CLI differ only in the Host they pass.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import pLimit from 'p-limit'
+import { buildDelta, serializeDelta, type GraphDelta } from './graph/delta.js'
+import type { Host } from './host.js'
+import { policyViolations } from './publish/policy.js'
+import { renderSummary } from './publish/summary.js'
+import { isOutdated, toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
+import { parseReport } from './report/parse.js'
+import type { Settings } from './settings.js'
+
+export interface RunResult {
+  entries: RecommendationEntry[]
+  delta: GraphDelta
+  /** One line per `fail-on` rule that was hit; empty when the run passes. */
+  violations: string[]
+}
+
+const READ_CONCURRENCY = 16
+
+export async function runPipeline(settings: Settings, host: Host): Promise<RunResult> {
+  await mkdir(settings.outputDir, { recursive: true })
+  const outcomes = await host.group(`Read ${settings.reportFiles.length} report(s)`, () => readReports(settings.reportFiles, host))
+  const entries = outcomes.map(toEntry)
+
+  const delta = await host.group('Build the graph', async () => {
+    const ingested = outcomes.flatMap((outcome) => (outcome.parsed ? [{ source: outcome.source, parsed: outcome.parsed }] : []))
+    const built = buildDelta(ingested, settings.graphMode, settings.updateTag)
+    await mkdir(path.dirname(settings.graphFile), { recursive: true })
+    await writeFile(settings.graphFile, serializeDelta(built))
+    host.info(
+      `${built.nodes.length} node(s), ${built.relationships.length} relationship(s), ${built.imageLinks.length} image link(s) → ${settings.graphFile}`
+    )
+    return built
+  })
+
+  publishOutputs(settings, entries, host)
+  if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries)))
+  const violations = policyViolations(entries, settings.failOn)
+  return { entries, delta, violations }
+}
+
+async function readReports(files: readonly string[], host: Host): Promise<ImageOutcome[]> {
+  const limit = pLimit(READ_CONCURRENCY)
+  return Promise.all(
+    files.map((file) =>
+      limit(async (): Promise<ImageOutcome> => {
+        const source = displayPath(file)
+        try {
+          const parsed = parseReport(await readFile(file))
+          if (parsed.status !== 'report') host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`)
+          for (const warning of parsed.warnings) host.warning(`${source}: ${warning}`)
+          return { source, parsed }
+        } catch (error) {
+          const reason = `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
+          host.warning(`${source}: ${reason}`)
+          return { source, parsed: { status: 'undecodable', reason, warnings: [], recommendations: [] } }
+        }
+      })
+    )
+  )
+}
+
+/** Paths inside the working directory are shown relative to it. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative
+}
+
+function publishOutputs(settings: Settings, entries: RecommendationEntry[], host: Host): void {
+  const failed = entries.filter((entry) => entry.status === 'failed')
+  host.setOutput('recommendations', JSON.stringify(entries))
+  host.setOutput('graph-file', settings.graphFile)
+  host.setOutput('report-dir', settings.outputDir)
+  host.setOutput('scanned-count', String(entries.length))
+  host.setOutput('failed-count', String(failed.length))
+  host.setOutput('outdated-count', String(entries.filter(isOutdated).length))
+  host.setOutput('failed-images', JSON.stringify(failed.map((entry) => entry.image)))
+}

@@ -1,0 +1,98 @@
+/** The `recommendations` JSON of the contract: one entry per scanned image or ingested report. */
+import { fixCounts } from '../report/derive.js'
+import { SEVERITIES, type FixCounts, type ParsedReport, type RecommendationKind, type VulnerabilityCounts } from '../report/model.js'
+
+export type EntryStatus = 'ok' | 'failed' | 'no-base-image' | 'not-a-report'
+
+export interface RecommendationEntry {
+  image: string
+  source: string
+  status: EntryStatus
+  error?: string
+  warnings?: string[]
+  target?: string
+  digest?: string
+  baseImage?: {
+    name: string
+    tag: string
+    digest?: string
+    vulnerabilities?: VulnerabilityCounts
+  }
+  recommendations: {
+    kind: RecommendationKind
+    tag: string
+    headline?: string
+    benefits: string[]
+    vulnerabilities: VulnerabilityCounts
+    fixes: FixCounts
+  }[]
+}
+
+/** One image's outcome: a parsed report, or a scan that produced none. */
+export interface ImageOutcome {
+  /** The reference as given, when the image was scanned. */
+  image?: string
+  source: string
+  parsed?: ParsedReport
+  /** Why the scan failed, when it did. */
+  error?: string
+}
+
+const STATUS: Record<ParsedReport['status'], EntryStatus> = {
+  report: 'ok',
+  'unidentified-base': 'no-base-image',
+  'no-base-image': 'no-base-image',
+  'not-a-report': 'not-a-report',
+  undecodable: 'failed'
+}
+
+export function toEntry(outcome: ImageOutcome): RecommendationEntry {
+  const { parsed } = outcome
+  const image = outcome.image ?? (parsed?.target || outcome.source)
+  if (parsed === undefined)
+    return { image, source: outcome.source, status: 'failed', error: outcome.error ?? 'no report', recommendations: [] }
+  const base = parsed.base
+  const entry: RecommendationEntry = {
+    image,
+    source: outcome.source,
+    status: STATUS[parsed.status],
+    ...(parsed.reason !== undefined ? { error: parsed.reason } : {}),
+    ...(parsed.warnings.length > 0 ? { warnings: parsed.warnings } : {}),
+    ...(parsed.target !== undefined ? { target: parsed.target } : {}),
+    ...(parsed.digest !== undefined ? { digest: parsed.digest } : {}),
+    recommendations: parsed.recommendations.map((recommendation) => ({
+      kind: recommendation.kind,
+      tag: recommendation.tag,
+      ...(recommendation.headline !== undefined ? { headline: recommendation.headline } : {}),
+      benefits: recommendation.benefits,
+      vulnerabilities: recommendation.vulnerabilities,
+      fixes: fixCounts(base?.vulnerabilities, recommendation.vulnerabilities)
+    }))
+  }
+  if (base !== undefined) {
+    entry.baseImage = {
+      name: base.name,
+      tag: base.tag,
+      ...(base.digest !== undefined ? { digest: base.digest } : {}),
+      ...(base.vulnerabilities !== undefined ? { vulnerabilities: base.vulnerabilities } : {})
+    }
+  }
+  return entry
+}
+
+export function isOutdated(entry: RecommendationEntry): boolean {
+  return entry.status === 'ok' && entry.recommendations.length > 0
+}
+
+/** The most a single recommendation removes, per severity. */
+export function bestFixes(entry: RecommendationEntry): FixCounts {
+  const best = { critical: 0, high: 0, medium: 0, low: 0 }
+  for (const recommendation of entry.recommendations) {
+    for (const severity of SEVERITIES) best[severity] = Math.max(best[severity], recommendation.fixes[severity])
+  }
+  return best
+}
+
+export function baseReference(entry: RecommendationEntry): string {
+  return entry.baseImage ? `${entry.baseImage.name}:${entry.baseImage.tag}` : ''
+}

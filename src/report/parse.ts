@@ -1,0 +1,327 @@
+/**
+ * Reads a `docker scout recommendations` text report. On clean reports it gives exactly the values
+ * Cartography's `recommendation_parser.py` gives; it also reads what terminals really print (see
+ * toLines) and never throws: every input gets a status, and unusable ones a reason.
+ */
+import { fixCounts, inferOs } from './derive.js'
+import {
+  SEVERITIES,
+  type BaseImage,
+  type ImageDetails,
+  type ParsedReport,
+  type Recommendation,
+  type RecommendationKind,
+  type VulnerabilityCounts
+} from './model.js'
+import { cells, toLines } from './text.js'
+
+/** Reports are a few kilobytes; anything this large is not one. */
+export const MAX_REPORT_BYTES = 16 * 1024 * 1024
+
+const REFRESH_TITLE = 'Refresh base image'
+const CHANGE_TITLE = 'Change base image'
+const BASE_LINE = 'Base image is'
+const OLD_HEADER = 'Recommended fixes for image'
+const TAGS_NOTE = 'supported tag(s)'
+const TAGS_NOTE_END = 'If you want'
+const SEVERITY_LETTERS: Record<string, keyof VulnerabilityCounts> = {
+  C: 'critical',
+  H: 'high',
+  M: 'medium',
+  L: 'low',
+  '?': 'unspecified'
+}
+
+export function parseReport(input: Uint8Array | string): ParsedReport {
+  if (typeof input === 'string') return parseText(input)
+  if (input.byteLength > MAX_REPORT_BYTES) {
+    return rejected('undecodable', `file is ${input.byteLength} bytes, over the ${MAX_REPORT_BYTES}-byte limit for a report`)
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input)
+  } catch {
+    return rejected('undecodable', 'not valid UTF-8 text')
+  }
+  return parseText(text)
+}
+
+function rejected(status: ParsedReport['status'], reason: string): ParsedReport {
+  return { status, reason, warnings: [], recommendations: [] }
+}
+
+function parseText(text: string): ParsedReport {
+  if (!text.includes(BASE_LINE)) return notAReport(text)
+  const lines = toLines(text)
+  const baseLine = lines.findIndex((line) => line.includes(BASE_LINE) && line.trimStart().startsWith(BASE_LINE))
+  if (baseLine < 0) return notAReport(text)
+  const reference = lines[baseLine].trimStart().slice(BASE_LINE.length).trim().split(/\s/, 1)[0] ?? ''
+  const colon = reference.lastIndexOf(':')
+  if (colon < 0) {
+    return rejected('not-a-report', `the "${BASE_LINE}" line names no image:tag (${JSON.stringify(reference)})`)
+  }
+
+  const warnings: string[] = []
+  const base = readBase(lines, baseLine, reference.slice(0, colon), reference.slice(colon + 1), reference)
+  const refresh = readTable(lines, REFRESH_TITLE, 'refresh', warnings)
+  const change = readTable(lines, CHANGE_TITLE, 'update', warnings)
+  const report: ParsedReport = {
+    status: base.name === '' ? 'unidentified-base' : 'report',
+    warnings,
+    ...readTarget(lines),
+    base,
+    recommendations: mergeTables(refresh, change, base)
+  }
+  if (report.status === 'unidentified-base') {
+    report.reason = `Scout could not identify the base image ("${BASE_LINE} ${reference}"); no recommendation is not an all-clear`
+  }
+  return report
+}
+
+function notAReport(text: string): ParsedReport {
+  const noBase = text.indexOf('image has no base image')
+  if (noBase >= 0) return rejected('no-base-image', lineAround(text, noBase))
+  const error = /^[ \t]*(?:ERROR|panic:|Error:|level=error)/m.exec(text)
+  if (error !== null)
+    return rejected('not-a-report', `Scout error output, not a report: ${lineAround(text, error.index + error[0].length)}`)
+  return rejected('not-a-report', `no "${BASE_LINE}" line: not a docker scout recommendations report`)
+}
+
+/** The line holding `index`, trimmed and cut to a readable length. */
+function lineAround(text: string, index: number): string {
+  const end = text.indexOf('\n', index)
+  return text
+    .slice(text.lastIndexOf('\n', index) + 1, end < 0 ? text.length : end)
+    .trim()
+    .slice(0, 300)
+}
+
+/** The `Target │ ref` / `digest │ short` pair, or the CLI 1.0 header `Recommended fixes for image  ref`. */
+function readTarget(lines: string[]): Pick<ParsedReport, 'target' | 'digest'> {
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].includes('Target') && !lines[i].includes(OLD_HEADER)) continue
+    const row = cells(lines[i])
+    if (row.length >= 2 && row[0] === 'Target') {
+      let next = i + 1
+      while (next < lines.length && lines[next].trim() === '') next++
+      const digestRow = next < lines.length ? cells(lines[next]) : []
+      const digest = digestRow.length >= 2 && digestRow[0] === 'digest' ? digestRow[1] : undefined
+      return digest ? { target: row[1], digest } : { target: row[1] }
+    }
+    const trimmed = lines[i].trim()
+    if (trimmed.startsWith(OLD_HEADER)) return { target: trimmed.slice(OLD_HEADER.length).trim() }
+  }
+  return {}
+}
+
+/** Key/value rows from the `## Recommended fixes` heading (or the base line) to the first table title. */
+function readFields(lines: string[], baseLine: number): Map<string, string> {
+  const heading = lines.findIndex((line) => line.trim() === '## Recommended fixes')
+  const fields = new Map<string, string>()
+  for (let i = heading >= 0 && heading < baseLine ? heading : baseLine; i < lines.length; i++) {
+    const bar = lines[i].indexOf('│')
+    if (bar < 0) {
+      if (isTitle(lines[i])) break
+      continue
+    }
+    const key = lines[i].slice(0, bar).trim()
+    if (/^[A-Za-z]+$/.test(key)) fields.set(key, lines[i].slice(bar + 1).trim())
+  }
+  return fields
+}
+
+function readBase(lines: string[], baseLine: number, name: string, lineTag: string, reference: string): BaseImage {
+  const fields = readFields(lines, baseLine)
+  const field = (key: string): string | undefined => fields.get(key)
+  const base: BaseImage = {
+    reference,
+    name,
+    tag: field('Name') || lineTag,
+    lineTag,
+    supportedTags: readSupportedTags(lines)
+  }
+  const optional: Partial<BaseImage> = {
+    digest: field('Digest') || undefined,
+    vulnerabilities: parseCounts(field('Vulnerabilities') ?? ''),
+    pushed: field('Pushed'),
+    size: field('Size'),
+    packages: field('Packages'),
+    flavor: field('Flavor'),
+    osVersion: field('OS'),
+    runtime: field('Runtime'),
+    slim: field('Slim')
+  }
+  return Object.assign(base, withoutUndefined(optional))
+}
+
+/**
+ * The tags of the "also available under the supported tag(s) …" note. `--output` writes them in
+ * backticks on one line; a terminal pads them with spaces instead and wraps the note, even inside a
+ * tag (`18-` / `alpine3.18`) and sometimes without the `│` on the continuation lines.
+ */
+function readSupportedTags(lines: string[]): string[] {
+  const start = lines.findIndex((line) => line.includes(TAGS_NOTE))
+  if (start < 0) return []
+  let note = ''
+  for (let i = start; i < lines.length && i < start + 16 && lines[i].trim() !== ''; i++) {
+    const part = lines[i].trim().replace(/^│/, '').trim()
+    note += note === '' || note.endsWith('-') ? part : ` ${part}`
+    if (part.includes(TAGS_NOTE_END)) break
+  }
+  const from = note.indexOf(TAGS_NOTE) + TAGS_NOTE.length
+  const to = note.indexOf(TAGS_NOTE_END, from)
+  const list = note
+    .slice(from, to < 0 ? note.length : to)
+    .trim()
+    .replace(/\.$/, '')
+  if (list.includes('`')) return list.split('`').filter((_, index) => index % 2 === 1)
+  return list
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '')
+}
+
+/** `0C 6H 2M 1L 3?` → counts; undefined when the text holds none (an empty or missing row). */
+export function parseCounts(value: string): VulnerabilityCounts | undefined {
+  const counts: VulnerabilityCounts = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0 }
+  let found = false
+  for (let i = 0; i < value.length;) {
+    if (!isDigit(value, i)) {
+      i++
+      continue
+    }
+    const start = i
+    while (isDigit(value, i)) i++
+    const severity = SEVERITY_LETTERS[value[i] ?? '']
+    // More than nine digits is not a count; skip it rather than lose precision.
+    if (severity !== undefined && i - start <= 9) {
+      counts[severity] = Number(value.slice(start, i))
+      found = true
+    }
+  }
+  return found ? counts : undefined
+}
+
+function isDigit(text: string, index: number): boolean {
+  const code = text.charCodeAt(index)
+  return code >= 48 && code <= 57
+}
+
+/** The rows of one titled table, from its title to the next title. */
+function sectionRows(lines: string[], title: string): string[][] {
+  const start = lines.findIndex((line) => line.includes(title) && line.trim().startsWith(title))
+  if (start < 0) return []
+  const rows: string[][] = []
+  for (let i = start + 1; i < lines.length; i++) {
+    if (!lines[i].includes('│')) {
+      if (isTitle(lines[i])) break
+      continue
+    }
+    const row = cells(lines[i])
+    if (row.length >= 4) rows.push(row)
+  }
+  return rows
+}
+
+/**
+ * One record spans many rows: it starts where the second cell is `Benefits:`. A repeated tag keeps
+ * the later record in the earlier one's place (as Cartography's dict does).
+ */
+function readTable(lines: string[], title: string, kind: RecommendationKind, warnings: string[]): Map<string, Recommendation> {
+  const records: string[][][] = []
+  for (const row of sectionRows(lines, title)) {
+    if (row[1] === 'Benefits:' && row[0] !== '' && !row[0].startsWith('• ')) records.push([row])
+    else records.at(-1)?.push(row)
+  }
+  const table = new Map<string, Recommendation>()
+  for (const rows of records) {
+    const recommendation = readRecord(kind, rows, warnings)
+    table.set(recommendation.tag, recommendation)
+  }
+  return table
+}
+
+function readRecord(kind: RecommendationKind, rows: string[][], warnings: string[]): Recommendation {
+  const [first, second] = rows
+  const recommendation: Recommendation = {
+    kind,
+    tag: first[0],
+    vulnerabilities: parseCounts(first[3]) ?? { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0 },
+    aliases: [],
+    benefits: []
+  }
+  if (first[2] !== '') recommendation.pushed = first[2]
+  if (second && second[0] !== '' && second[0] !== 'Also known as:' && !second[0].startsWith('• ')) {
+    recommendation.headline = second[0]
+  }
+  const details: ImageDetails = {}
+  const seen = new Set<string>()
+  let repeated = 0
+  let inDetails = false
+  for (const row of rows) {
+    // A terminal redraw can print a row again; a real record never repeats one.
+    const key = row.join('│')
+    if (row.some((cell) => cell !== '')) {
+      if (seen.has(key)) {
+        repeated++
+        continue
+      }
+      seen.add(key)
+    }
+    if (row[0].startsWith('• ')) recommendation.aliases.push(row[0].slice(2).trim())
+    if (row[1] === 'Image details:') inDetails = true
+    else if (row[1].startsWith('• ')) {
+      const bullet = row[1].slice(2)
+      if (!inDetails) recommendation.benefits.push(bullet)
+      else if (bullet.includes(':')) setDetail(details, bullet)
+    }
+  }
+  if (repeated > 0) {
+    warnings.push(`dropped ${repeated} repeated row(s) in the ${kind} record for "${recommendation.tag}" (a terminal redraw)`)
+  }
+  return Object.assign(recommendation, details)
+}
+
+const DETAIL_KEYS: Record<string, keyof ImageDetails> = {
+  size: 'size',
+  flavor: 'flavor',
+  os: 'osVersion',
+  runtime: 'runtime',
+  slim: 'slim'
+}
+
+function setDetail(details: ImageDetails, bullet: string): void {
+  const colon = bullet.indexOf(':')
+  const key = DETAIL_KEYS[bullet.slice(0, colon).trim().toLowerCase()]
+  if (key !== undefined) details[key] = bullet.slice(colon + 1).trim()
+}
+
+/**
+ * Refresh entries first, then Change entries. A tag in both keeps the entry Cartography would keep:
+ * the one with more fields once empty ones are dropped (a tie keeps Refresh).
+ */
+function mergeTables(refresh: Map<string, Recommendation>, change: Map<string, Recommendation>, base: BaseImage): Recommendation[] {
+  const merged = new Map(refresh)
+  for (const [tag, recommendation] of change) {
+    const kept = merged.get(tag)
+    if (kept === undefined || fieldCount(recommendation, base) > fieldCount(kept, base)) merged.set(tag, recommendation)
+  }
+  return [...merged.values()]
+}
+
+/** The number of keys Cartography's recommendation dict keeps after dropping empty values. */
+function fieldCount(recommendation: Recommendation, base: BaseImage): number {
+  const always = 5 // name, tag, alternative_tags, benefits, is_slim
+  const optional = [recommendation.size, recommendation.flavor, inferOs(recommendation.tag, recommendation.flavor), recommendation.runtime]
+  const fixes = fixCounts(base.vulnerabilities, recommendation.vulnerabilities)
+  const hasFix = SEVERITIES.some((severity) => fixes[severity] > 0)
+  return always + optional.filter((value) => value !== undefined).length + (hasFix ? 1 : 0)
+}
+
+function isTitle(line: string): boolean {
+  return (line.includes(REFRESH_TITLE) || line.includes(CHANGE_TITLE)) && /^\s*(?:Refresh|Change) base image/.test(line)
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,254 @@
+/**
+ * The one place that turns raw inputs (action inputs or CLI flags, same names) into typed, validated
+ * settings. Every other module takes `Settings`; nothing else reads inputs. Anything invalid stops
+ * the run here, before any work, with a one-line message naming the input.
+ */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { GraphMode } from './graph/schema.js'
+import { INPUTS, type RawInputs } from './inputs.js'
+
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string
+  ) {
+    super(`${input}: ${message}`)
+    this.name = 'InputError'
+  }
+}
+
+export const FAIL_RULES = ['error', 'outdated', 'fixable-critical', 'fixable-high', 'fixable-medium', 'fixable-low'] as const
+export type FailRule = (typeof FAIL_RULES)[number]
+export type CommentMode = 'auto' | 'always' | 'never'
+
+export interface ScanSettings {
+  platform?: string
+  tag?: string
+  org?: string
+  onlyRefresh: boolean
+  onlyUpdate: boolean
+  concurrency: number
+  timeoutSeconds: number
+  retries: number
+  scoutVersion?: string
+  /** Given to the scout process through its environment only. */
+  credentials: Record<string, string>
+}
+
+export interface Settings {
+  /** The references this job scans: de-duplicated, in the order given, after sharding. */
+  images: string[]
+  shard?: { index: number; count: number }
+  /** Existing report files to ingest, matched from the `reports` patterns. */
+  reportFiles: string[]
+  outputDir: string
+  graphFile: string
+  graphMode: GraphMode
+  updateTag: number
+  scan: ScanSettings
+  summary: boolean
+  comment: CommentMode
+  githubToken?: string
+  uploadArtifact: boolean
+  artifactName?: string
+  failOn: FailRule[]
+}
+
+const IMAGE_SCHEMES = ['registry', 'local', 'image', 'oci-dir', 'archive', 'fs']
+/** Inputs of the contract whose feature this version does not ship yet: refused, never ignored. */
+const NOT_YET_SUPPORTED = ['neo4j-uri', 's3-uri', 'cleanup', 's3-prune']
+
+export interface SettingsContext {
+  env: NodeJS.ProcessEnv
+  /** Expands `reports` patterns to files (`@actions/glob`, directories recursive). */
+  matchReports(patterns: string[]): Promise<string[]>
+  now(): number
+}
+
+export async function buildSettings(raw: RawInputs, context: SettingsContext): Promise<Settings> {
+  // The runner injects action.yml defaults; a test harness or the CLI may not.
+  const input = (name: string): string => raw[name]?.trim() || staticDefault(name)
+  for (const name of NOT_YET_SUPPORTED) {
+    if (input(name) !== staticDefault(name)) {
+      throw new InputError(name, 'is not supported by this version of scout-graph-action yet')
+    }
+  }
+
+  const outputDir = path.resolve(
+    input('output-dir') || (context.env.RUNNER_TEMP ? path.join(context.env.RUNNER_TEMP, 'scout-graph') : 'scout-graph')
+  )
+  const shard = input('shard') === '' ? undefined : parseShard(input('shard'))
+  const requested = await readImages(input('images'), input('images-file'))
+  const images = applyShard(requested, shard)
+  const reportPatterns = splitList(raw.reports ?? '', /\n/)
+  const reportFiles = reportPatterns.length > 0 ? await context.matchReports(reportPatterns) : []
+  if (reportPatterns.length > 0 && reportFiles.length === 0) {
+    throw new InputError('reports', `no file matches ${reportPatterns.map((p) => JSON.stringify(p)).join(', ')}`)
+  }
+  if (requested.length === 0 && reportFiles.length === 0) {
+    throw new InputError('images', 'nothing to do: give images, images-file or reports')
+  }
+
+  const scan: ScanSettings = {
+    onlyRefresh: parseBoolean('only-refresh', input('only-refresh')),
+    onlyUpdate: parseBoolean('only-update', input('only-update')),
+    concurrency: parseInteger('concurrency', input('concurrency'), 1, 64),
+    timeoutSeconds: parseInteger('timeout-seconds', input('timeout-seconds'), 1, 24 * 3600),
+    retries: parseInteger('retries', input('retries'), 0, 10),
+    credentials: credentialEnvironment(input)
+  }
+  for (const [name, key] of [
+    ['platform', 'platform'],
+    ['tag', 'tag'],
+    ['org', 'org'],
+    ['scout-version', 'scoutVersion']
+  ] as const) {
+    if (input(name) !== '') scan[key] = safeArgument(name, input(name))
+  }
+
+  return {
+    images,
+    ...(shard ? { shard } : {}),
+    reportFiles,
+    outputDir,
+    graphFile: path.resolve(input('graph-file') || path.join(outputDir, 'graph.json')),
+    graphMode: parseChoice('graph-mode', input('graph-mode'), ['cartography', 'extended']),
+    updateTag: input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag')),
+    scan,
+    summary: parseBoolean('summary', input('summary')),
+    comment: parseChoice('comment', input('comment'), ['auto', 'always', 'never']),
+    ...(input('github-token') ? { githubToken: input('github-token') } : {}),
+    uploadArtifact: parseBoolean('upload-artifact', input('upload-artifact')),
+    ...(input('artifact-name') ? { artifactName: input('artifact-name') } : {}),
+    failOn: parseFailOn(input('fail-on'))
+  }
+}
+
+/** `images` (newline- or comma-separated) and `images-file` (one per line, `#` comments), de-duplicated. */
+async function readImages(images: string, imagesFile: string): Promise<string[]> {
+  const references = splitList(images, /[\n,]/).map((reference) => validateImage('images', reference))
+  if (imagesFile !== '') {
+    let text: string
+    try {
+      text = await readFile(imagesFile, 'utf8')
+    } catch (error) {
+      throw new InputError('images-file', `cannot read ${imagesFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    }
+    const lines = text.split(/\r?\n/).map((line) => line.replace(/#.*$/, ''))
+    references.push(...splitList(lines.join('\n'), /\n/).map((reference) => validateImage('images-file', reference)))
+  }
+  return [...new Set(references)]
+}
+
+function splitList(value: string, separator: RegExp): string[] {
+  return value
+    .split(separator)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+/** An image reference reaches `docker` as one argument after `--`; still, refuse anything odd early. */
+export function validateImage(input: string, reference: string): string {
+  const shown = JSON.stringify(reference)
+  if (/[\s\p{Cc}]/u.test(reference)) throw new InputError(input, `image reference ${shown} contains whitespace or control characters`)
+  if (reference.startsWith('-')) throw new InputError(input, `image reference ${shown} starts with "-" (it would be read as a flag)`)
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(reference)?.[1]
+  if (scheme !== undefined && !IMAGE_SCHEMES.includes(scheme)) {
+    throw new InputError(
+      input,
+      `image reference ${shown} has an unknown prefix "${scheme}://" (expected one of ${IMAGE_SCHEMES.map((s) => `${s}://`).join(', ')})`
+    )
+  }
+  if (reference.length > 1024) throw new InputError(input, `image reference ${shown.slice(0, 60)}… is longer than 1024 characters`)
+  return reference
+}
+
+/** Values passed as `--flag value` must not themselves look like flags. */
+function safeArgument(input: string, value: string): string {
+  if (value.startsWith('-') || /[\p{Cc}]/u.test(value)) {
+    throw new InputError(input, `${JSON.stringify(value)} is not a valid value (no leading "-" or control characters)`)
+  }
+  return value
+}
+
+function parseShard(value: string): { index: number; count: number } {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(value)
+  const index = Number(match?.[1])
+  const count = Number(match?.[2])
+  if (!match || index < 1 || count < 1 || index > count) {
+    throw new InputError('shard', `expected K/N with 1 <= K <= N (like 2/8), got ${JSON.stringify(value)}`)
+  }
+  return { index, count }
+}
+
+/**
+ * Each reference goes to the shard its hash picks: the slices are disjoint, cover the list, and a
+ * reference stays in its shard however the list is reordered or grows.
+ */
+export function shardOf(reference: string, count: number): number {
+  return (createHash('sha256').update(reference).digest().readUInt32BE(0) % count) + 1
+}
+
+function applyShard(images: string[], shard: { index: number; count: number } | undefined): string[] {
+  return shard ? images.filter((reference) => shardOf(reference, shard.count) === shard.index) : images
+}
+
+export function parseBoolean(input: string, value: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(input, `expected true or false, got ${JSON.stringify(value)}`)
+}
+
+function parseInteger(input: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(input, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
+  }
+  return Number(value)
+}
+
+/** The default action.yml declares, unless it is an expression only the runner can evaluate. */
+function staticDefault(name: string): string {
+  const value = INPUTS.find((spec) => spec.name === name)?.default ?? ''
+  return value.startsWith('${{') ? '' : value
+}
+
+function parseUpdateTag(value: string): number {
+  if (!/^\d{1,15}$/.test(value))
+    throw new InputError('update-tag', `expected a non-negative whole number (epoch seconds), got ${JSON.stringify(value)}`)
+  return Number(value)
+}
+
+function parseChoice<T extends string>(input: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new InputError(input, `expected one of ${choices.join(', ')}, got ${JSON.stringify(value)}`)
+  }
+  return value as T
+}
+
+function parseFailOn(value: string): FailRule[] {
+  const words = splitList(value, /,/)
+  if (words.length === 1 && words[0] === 'none') return []
+  for (const word of words) {
+    if (!(FAIL_RULES as readonly string[]).includes(word)) {
+      throw new InputError(
+        'fail-on',
+        `unknown word ${JSON.stringify(word)} (expected a comma list of ${FAIL_RULES.join(', ')}, or none alone)`
+      )
+    }
+  }
+  if (words.length === 0) throw new InputError('fail-on', 'expected at least one rule, or none')
+  return [...new Set(words)] as FailRule[]
+}
+
+/** Scout reads its credentials from these variables; they never appear in its arguments. */
+function credentialEnvironment(input: (name: string) => string): Record<string, string> {
+  const pairs = {
+    DOCKER_SCOUT_HUB_USER: input('dockerhub-user'),
+    DOCKER_SCOUT_HUB_PASSWORD: input('dockerhub-password'),
+    DOCKER_SCOUT_REGISTRY_USER: input('registry-user'),
+    DOCKER_SCOUT_REGISTRY_PASSWORD: input('registry-password')
+  }
+  return Object.fromEntries(Object.entries(pairs).filter(([, value]) => value !== ''))
+}
