@@ -31626,12 +31626,14 @@ const DEC_RULE = /^[qn]+$/;
 const DEC_KEY_ROW = /^ *(?:Target|digest|Name|Digest|Vulnerabilities) +x(?: |$)/;
 function toLines(text) {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const lines = body.split(/\r\n|\r|\n/).map((line) => line.replace(ANSI_CSI, '').trimEnd());
-    return usesDecLineDrawing(lines) ? lines.map(fromDecLineDrawing) : lines;
+    const plain = body.includes('\x1b') ? body.replace(ANSI_CSI, '') : body;
+    const unified = plain.includes('\r') ? plain.replace(/\r\n?/g, '\n') : plain;
+    const lines = unified.split('\n').map((line) => line.trimEnd());
+    return usesDecLineDrawing(unified, lines) ? lines.map(fromDecLineDrawing) : lines;
 }
 /** A terminal without the box-drawing glyphs prints `x` for │ and rules of `q`/`n`. */
-function usesDecLineDrawing(lines) {
-    if (lines.some((line) => line.includes('│')))
+function usesDecLineDrawing(text, lines) {
+    if (text.includes('│') || !(text.includes(' x') || text.includes('qqq')))
         return false;
     return lines.some((line) => DEC_RULE.test(line.trim()) || DEC_KEY_ROW.test(line));
 }
@@ -31799,7 +31801,10 @@ function buildDelta(reports, mode, updateTag) {
         for (const rel of writes.relationships) {
             const schema = relationshipSchema(rel.type);
             if (inMode(schema, mode)) {
-                relationships.set(`${rel.type} ${key(rel.from)} ${key(rel.to)}`, { ...rel, properties: pick(rel.properties, propertyNames(schema, mode)) });
+                relationships.set(`${rel.type} ${key(rel.from)} ${key(rel.to)}`, {
+                    ...rel,
+                    properties: pick(rel.properties, propertyNames(schema, mode))
+                });
             }
         }
         for (const link of writes.imageLinks)
@@ -31880,7 +31885,10 @@ function reportWrites(report, base) {
         })
     });
     const imageLinks = [];
-    const digestPrefix = (report.digest ?? '').replace(/^sha256:/, '').trim().toLowerCase();
+    const digestPrefix = (report.digest ?? '')
+        .replace(/^sha256:/, '')
+        .trim()
+        .toLowerCase();
     if (digestPrefix !== '') {
         imageLinks.push({ type: IMAGE_LINK.type, digestPrefix, to: publicImage, properties: { ...IMAGE_LINK.properties } });
     }
@@ -32002,7 +32010,7 @@ function policyViolations(entries, rules) {
         const hits = entries.filter((entry) => hitsRule(entry, rule));
         if (hits.length === 0)
             continue;
-        const names = hits.map((entry) => (rule === 'error' ? `${entry.image} (${entry.error ?? 'failed'})` : `${entry.image} (${baseReference(entry)})`));
+        const names = hits.map((entry) => rule === 'error' ? `${entry.image} (${entry.error ?? 'failed'})` : `${entry.image} (${baseReference(entry)})`);
         violations.push(`fail-on ${rule}: ${hits.length} image(s): ${names.join(', ')}`);
     }
     return violations;
@@ -32042,7 +32050,7 @@ function formatFixes(fixes) {
 }
 /** Needs action first, then failures, then the rest; by image name within each. */
 function orderForReading(entries) {
-    const rank = (entry) => (isOutdated(entry) ? 0 : entry.status === 'failed' ? 1 : entry.status === 'ok' ? 3 : 2);
+    const rank = (entry) => isOutdated(entry) ? 0 : entry.status === 'failed' ? 1 : entry.status === 'ok' ? 3 : 2;
     return [...entries].sort((a, b) => rank(a) - rank(b) || a.image.localeCompare(b.image));
 }
 function renderSummary(entries) {
@@ -32118,10 +32126,12 @@ function rejected(status, reason) {
     return { status, reason, warnings: [], recommendations: [] };
 }
 function parseText(text) {
+    if (!text.includes(BASE_LINE))
+        return notAReport(text);
     const lines = toLines(text);
-    const baseLine = lines.findIndex((line) => line.trimStart().startsWith(BASE_LINE));
+    const baseLine = lines.findIndex((line) => line.includes(BASE_LINE) && line.trimStart().startsWith(BASE_LINE));
     if (baseLine < 0)
-        return notAReport(lines);
+        return notAReport(text);
     const reference = lines[baseLine].trimStart().slice(BASE_LINE.length).trim().split(/\s/, 1)[0] ?? '';
     const colon = reference.lastIndexOf(':');
     if (colon < 0) {
@@ -32143,18 +32153,28 @@ function parseText(text) {
     }
     return report;
 }
-function notAReport(lines) {
-    const noBase = lines.find((line) => line.includes('image has no base image'));
-    if (noBase !== undefined)
-        return rejected('no-base-image', noBase.trim());
-    const error = lines.find((line) => /^\s*(?:ERROR|panic:|Error:|level=error)/.test(line));
-    if (error !== undefined)
-        return rejected('not-a-report', `Scout error output, not a report: ${error.trim().slice(0, 300)}`);
+function notAReport(text) {
+    const noBase = text.indexOf('image has no base image');
+    if (noBase >= 0)
+        return rejected('no-base-image', lineAround(text, noBase));
+    const error = /^[ \t]*(?:ERROR|panic:|Error:|level=error)/m.exec(text);
+    if (error !== null)
+        return rejected('not-a-report', `Scout error output, not a report: ${lineAround(text, error.index + error[0].length)}`);
     return rejected('not-a-report', `no "${BASE_LINE}" line: not a docker scout recommendations report`);
+}
+/** The line holding `index`, trimmed and cut to a readable length. */
+function lineAround(text, index) {
+    const end = text.indexOf('\n', index);
+    return text
+        .slice(text.lastIndexOf('\n', index) + 1, end < 0 ? text.length : end)
+        .trim()
+        .slice(0, 300);
 }
 /** The `Target │ ref` / `digest │ short` pair, or the CLI 1.0 header `Recommended fixes for image  ref`. */
 function readTarget(lines) {
     for (let i = 0; i < lines.length; i++) {
+        if (!lines[i].includes('Target') && !lines[i].includes(OLD_HEADER))
+            continue;
         const row = cells(lines[i]);
         if (row.length >= 2 && row[0] === 'Target') {
             let next = i + 1;
@@ -32175,12 +32195,12 @@ function readFields(lines, baseLine) {
     const heading = lines.findIndex((line) => line.trim() === '## Recommended fixes');
     const fields = new Map();
     for (let i = heading >= 0 && heading < baseLine ? heading : baseLine; i < lines.length; i++) {
-        const trimmed = lines[i].trim();
-        if (trimmed.startsWith(REFRESH_TITLE) || trimmed.startsWith(CHANGE_TITLE))
-            break;
         const bar = lines[i].indexOf('│');
-        if (bar < 0)
+        if (bar < 0) {
+            if (isTitle(lines[i]))
+                break;
             continue;
+        }
         const key = lines[i].slice(0, bar).trim();
         if (/^[A-Za-z]+$/.test(key))
             fields.set(key, lines[i].slice(bar + 1).trim());
@@ -32228,7 +32248,10 @@ function readSupportedTags(lines) {
     }
     const from = note.indexOf(TAGS_NOTE) + TAGS_NOTE.length;
     const to = note.indexOf(TAGS_NOTE_END, from);
-    const list = note.slice(from, to < 0 ? note.length : to).trim().replace(/\.$/, '');
+    const list = note
+        .slice(from, to < 0 ? note.length : to)
+        .trim()
+        .replace(/\.$/, '');
     if (list.includes('`'))
         return list.split('`').filter((_, index) => index % 2 === 1);
     return list
@@ -32263,16 +32286,16 @@ function isDigit(text, index) {
 }
 /** The rows of one titled table, from its title to the next title. */
 function sectionRows(lines, title) {
-    const start = lines.findIndex((line) => line.trim().startsWith(title));
+    const start = lines.findIndex((line) => line.includes(title) && line.trim().startsWith(title));
     if (start < 0)
         return [];
     const rows = [];
     for (let i = start + 1; i < lines.length; i++) {
-        const trimmed = lines[i].trim();
-        if (trimmed.startsWith(REFRESH_TITLE) || trimmed.startsWith(CHANGE_TITLE))
-            break;
-        if (!lines[i].includes('│'))
+        if (!lines[i].includes('│')) {
+            if (isTitle(lines[i]))
+                break;
             continue;
+        }
         const row = cells(lines[i]);
         if (row.length >= 4)
             rows.push(row);
@@ -32376,6 +32399,9 @@ function fieldCount(recommendation, base) {
     const fixes = fixCounts(base.vulnerabilities, recommendation.vulnerabilities);
     const hasFix = SEVERITIES.some((severity) => fixes[severity] > 0);
     return always + optional.filter((value) => value !== undefined).length + (hasFix ? 1 : 0);
+}
+function isTitle(line) {
+    return (line.includes(REFRESH_TITLE) || line.includes(CHANGE_TITLE)) && /^\s*(?:Refresh|Change) base image/.test(line);
 }
 function withoutUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
