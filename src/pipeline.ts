@@ -11,6 +11,7 @@ import { policyViolations } from './publish/policy.js'
 import { renderSummary } from './publish/summary.js'
 import { isOutdated, toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
 import { parseReport } from './report/parse.js'
+import { scanImages } from './scan/scan.js'
 import type { Settings } from './settings.js'
 
 export interface RunResult {
@@ -24,7 +25,13 @@ const READ_CONCURRENCY = 16
 
 export async function runPipeline(settings: Settings, host: Host): Promise<RunResult> {
   await mkdir(settings.outputDir, { recursive: true })
-  const outcomes = await host.group(`Read ${settings.reportFiles.length} report(s)`, () => readReports(settings.reportFiles, host))
+  const scanned =
+    settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : []
+  const read =
+    settings.reportFiles.length > 0
+      ? await host.group(`Read ${settings.reportFiles.length} report(s)`, () => readReports(settings.reportFiles, host))
+      : []
+  const outcomes = [...scanned, ...read]
   const entries = outcomes.map(toEntry)
 
   const delta = await host.group('Build the graph', async () => {

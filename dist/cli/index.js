@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2289);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6018);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2289:
+/***/ 6018:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29477,6 +29477,171 @@ function withoutUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/scan/scan.ts
+/**
+ * Runs `docker scout recommendations --output FILE … REF` per image: at most `concurrency` at once,
+ * each with its own Scout cache folder (Scout 1.19 breaks when processes share one), killed with its
+ * children past `timeout-seconds`, retried with backoff only when the cause is transient.
+ */
+
+
+
+
+
+
+/** A file name for a reference: readable, unique (a hash of the exact reference), inside the folder. */
+function reportFileName(reference) {
+    const readable = reference
+        .replace(/[^A-Za-z0-9._-]+/g, '_')
+        .replace(/^[._-]+/, '')
+        .slice(0, 80);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(reference).digest('hex').slice(0, 10);
+    return `${readable || 'image'}-${hash}.txt`;
+}
+function scoutArguments(settings, reference, output) {
+    const { scan } = settings;
+    return [
+        'scout',
+        'recommendations',
+        '--output',
+        output,
+        ...(scan.platform ? ['--platform', scan.platform] : []),
+        ...(scan.tag ? ['--tag', scan.tag] : []),
+        ...(scan.org ? ['--org', scan.org] : []),
+        ...(scan.onlyRefresh ? ['--only-refresh'] : []),
+        ...(scan.onlyUpdate ? ['--only-update'] : []),
+        reference
+    ];
+}
+async function scanImages(settings, host, timing = { retryBaseMs: 2000 }) {
+    const reportDir = external_node_path_default().join(settings.outputDir, 'reports');
+    await (0,promises_namespaceObject.mkdir)(reportDir, { recursive: true });
+    const limit = pLimit(settings.scan.concurrency);
+    const freeWorkers = Array.from({ length: settings.scan.concurrency }, (_, i) => i);
+    let done = 0;
+    const outcomes = await Promise.all(settings.images.map((reference) => limit(async () => {
+        const worker = freeWorkers.pop() ?? 0;
+        const started = Date.now();
+        try {
+            const outcome = await scanOne(settings, reference, reportDir, worker, host, timing);
+            done++;
+            const result = outcome.error ?? outcome.parsed?.status ?? 'failed';
+            host.info(`[${done}/${settings.images.length}] ${reference}: ${result} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+            return outcome;
+        }
+        finally {
+            freeWorkers.push(worker);
+        }
+    })));
+    const failed = outcomes.filter((outcome) => outcome.error !== undefined).length;
+    host.info(`scanned ${outcomes.length} image(s): ${outcomes.length - failed} with a report, ${failed} failed`);
+    return outcomes;
+}
+async function scanOne(settings, reference, reportDir, worker, host, timing) {
+    const file = external_node_path_default().join(reportDir, reportFileName(reference));
+    const source = external_node_path_default().relative(settings.outputDir, file);
+    for (let attempt = 0;; attempt++) {
+        const run = await runScout(settings, reference, file, worker);
+        if (run.exitCode === 0 && !run.timedOut) {
+            const parsed = await readReport(file);
+            if (parsed === undefined)
+                return { image: reference, source, error: 'docker scout exited 0 but wrote no report' };
+            if (parsed.status === 'not-a-report' || parsed.status === 'undecodable') {
+                return { image: reference, source, error: `docker scout exited 0 but the file is not a report (${parsed.reason ?? parsed.status})` };
+            }
+            return { image: reference, source, parsed };
+        }
+        if (run.stderr.includes('image has no base image')) {
+            return {
+                image: reference,
+                source,
+                parsed: { status: 'no-base-image', reason: 'Scout: image has no base image', warnings: [], recommendations: [] }
+            };
+        }
+        const cause = classify(run, settings.scan.timeoutSeconds);
+        if (!cause.retryable || attempt >= settings.scan.retries)
+            return { image: reference, source, error: cause.message };
+        const delay = timing.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
+        host.warning(`${reference}: ${cause.message}; retrying in ${(delay / 1000).toFixed(1)}s (${attempt + 1}/${settings.scan.retries})`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+}
+async function readReport(file) {
+    try {
+        return parseReport(await (0,promises_namespaceObject.readFile)(file));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Reads Scout's stderr and exit code into a cause users can act on. */
+function classify(run, timeoutSeconds) {
+    const text = run.stderr;
+    const lastLine = text.trim().split('\n').at(-1)?.trim().slice(0, 300) ?? '';
+    if (run.timedOut)
+        return { retryable: false, message: `timed out after ${timeoutSeconds}s (killed with its children)` };
+    if (/not entitled|Log in with your Docker ID|could not authenticate/i.test(text)) {
+        return {
+            retryable: false,
+            message: 'not logged in to Docker Hub or not entitled to Docker Scout: set dockerhub-user and dockerhub-password (a PAT)'
+        };
+    }
+    if (/toomanyrequests|rate limit|429|i\/o timeout|connection reset|connection refused|no such host|TLS handshake timeout|temporary failure|503 Service|502 Bad Gateway|unexpected EOF/i.test(text)) {
+        return { retryable: true, message: `rate limited or network error: ${lastLine}` };
+    }
+    if (/panic:|goroutine \d+ \[/.test(text))
+        return { retryable: false, message: `docker scout crashed (Go panic, exit ${run.exitCode})` };
+    if (/not found|manifest unknown|no such image|denied|forbidden|unauthorized/i.test(text)) {
+        return { retryable: false, message: `image not found or no access: ${lastLine}` };
+    }
+    return { retryable: false, message: `docker scout exited ${run.exitCode}${lastLine ? `: ${lastLine}` : ''}` };
+}
+/** One scout process in its own process group, so a timeout kills it and everything it started. */
+async function runScout(settings, reference, output, worker) {
+    const cacheDir = external_node_path_default().join(settings.outputDir, '.scout-cache', String(worker));
+    await (0,promises_namespaceObject.mkdir)(cacheDir, { recursive: true });
+    const attempt = await new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', scoutArguments(settings, reference, output), {
+            env: { ...process.env, ...settings.scan.credentials, DOCKER_SCOUT_CACHE_DIR: cacheDir },
+            stdio: ['ignore', 'ignore', 'pipe'],
+            detached: true
+        });
+        let stderr = '';
+        let timedOut = false;
+        child.stderr.on('data', (chunk) => (stderr += chunk.toString('utf8')));
+        const timer = setTimeout(() => {
+            timedOut = true;
+            killGroup(child.pid);
+        }, settings.scan.timeoutSeconds * 1000);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resolve({ exitCode: null, timedOut: false, stderr: `cannot run docker: ${error.message}` });
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ exitCode: code, timedOut, stderr });
+        });
+    });
+    // The log keeps Scout's stderr beside the report, never a credential it might echo.
+    const redacted = Object.values(settings.scan.credentials).reduce((text, secret) => text.replaceAll(secret, '***'), attempt.stderr);
+    await (0,promises_namespaceObject.writeFile)(`${output.slice(0, -'.txt'.length)}.log`, redacted);
+    return { ...attempt, stderr: redacted };
+}
+function killGroup(pid) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(-pid, 'SIGKILL');
+    }
+    catch {
+        // Already gone.
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 /**
  * The pipeline both front ends run: read (or scan) reports, build the graph, publish. Each stage runs
@@ -29490,10 +29655,15 @@ function withoutUndefined(value) {
 
 
 
+
 const READ_CONCURRENCY = 16;
 async function runPipeline(settings, host) {
     await (0,promises_namespaceObject.mkdir)(settings.outputDir, { recursive: true });
-    const outcomes = await host.group(`Read ${settings.reportFiles.length} report(s)`, () => readReports(settings.reportFiles, host));
+    const scanned = settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : [];
+    const read = settings.reportFiles.length > 0
+        ? await host.group(`Read ${settings.reportFiles.length} report(s)`, () => readReports(settings.reportFiles, host))
+        : [];
+    const outcomes = [...scanned, ...read];
     const entries = outcomes.map(toEntry);
     const delta = await host.group('Build the graph', async () => {
         const ingested = outcomes.flatMap((outcome) => (outcome.parsed ? [{ source: outcome.source, parsed: outcome.parsed }] : []));
@@ -36235,8 +36405,6 @@ async function matchReportFiles(patterns) {
     return [...new Set(await globber.glob())];
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/settings.ts
 /**
  * The one place that turns raw inputs (action inputs or CLI flags, same names) into typed, validated
