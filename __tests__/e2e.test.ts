@@ -1,51 +1,9 @@
 /** Runs the committed bundles the way their users do: dist/index.js as the runner does, and `npx scout-graph`. */
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { CARTOGRAPHY, ROOT, WILD, readGithubOutput } from './helpers.js'
-
-const run = promisify(execFile)
-
-interface Finished {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-async function finished(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<Finished> {
-  try {
-    const { stdout, stderr } = await run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
-  }
-}
-
-/** A runner's environment: INPUT_* (hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP. */
-async function runAction(inputs: Record<string, string>) {
-  const temp = await mkdtemp(path.join(os.tmpdir(), 'sg-runner-'))
-  const files = { output: path.join(temp, 'output'), summary: path.join(temp, 'summary.md') }
-  await writeFile(files.output, '')
-  await writeFile(files.summary, '')
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    RUNNER_TEMP: temp,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary
-  }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const result = await finished(process.execPath, [path.join(ROOT, 'dist', 'index.js')], env)
-  return {
-    ...result,
-    temp,
-    outputs: readGithubOutput(await readFile(files.output, 'utf8')),
-    summary: await readFile(files.summary, 'utf8')
-  }
-}
+import { CARTOGRAPHY, WILD, finished, runAction } from './helpers.js'
 
 describe('the action (dist/index.js)', () => {
   it('ingests the Cartography reports and sets every output', async () => {

@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const FIXTURES = path.join(ROOT, '__tests__', 'fixtures')
@@ -30,4 +34,44 @@ export function readGithubOutput(text: string): Record<string, string> {
     outputs[match[1]] = value.join('\n')
   }
   return outputs
+}
+
+const run = promisify(execFile)
+
+export interface Finished {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export async function finished(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<Finished> {
+  try {
+    const { stdout, stderr } = await run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+  }
+}
+
+/** A runner's environment: INPUT_* (hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP. */
+export async function runAction(inputs: Record<string, string>) {
+  const temp = await mkdtemp(path.join(os.tmpdir(), 'sg-runner-'))
+  const files = { output: path.join(temp, 'output'), summary: path.join(temp, 'summary.md') }
+  await writeFile(files.output, '')
+  await writeFile(files.summary, '')
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    RUNNER_TEMP: temp,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  const result = await finished(process.execPath, [path.join(ROOT, 'dist', 'index.js')], env)
+  return {
+    ...result,
+    temp,
+    outputs: readGithubOutput(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8')
+  }
 }

@@ -1,10 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { INPUTS } from '../src/inputs.js'
 import { InputError, buildSettings, shardOf, type SettingsContext } from '../src/settings.js'
+import { VERSION } from '../src/version.js'
+import { ROOT } from './helpers.js'
 
 const context: SettingsContext = {
   env: {},
@@ -44,7 +46,12 @@ describe('settings', () => {
     [{ reports: 'x', 'update-tag': '12.5' }, 'update-tag', /whole number/],
     [{ reports: 'x', 'update-tag': '-1' }, 'update-tag', /whole number/],
     [{ reports: 'x', concurrency: '0' }, 'concurrency', /from 1 to 64/],
-    [{ reports: 'x', cleanup: 'yes' }, 'cleanup', /.+/],
+    [{ reports: 'x', cleanup: 'yes' }, 'cleanup', /expected true or false/],
+    [{ reports: 'x', cleanup: 'true' }, 'cleanup', /needs neo4j-uri/],
+    [{ reports: 'x', 'neo4j-uri': 'http://127.0.0.1:7474' }, 'neo4j-uri', /bolt:\/\/, bolt\+s:\/\/.* and a host/],
+    [{ reports: 'x', 'neo4j-uri': 'localhost:7687' }, 'neo4j-uri', /expected/],
+    [{ reports: 'x', 'neo4j-uri': 'bolt://neo4j:hunter22@db:7687' }, 'neo4j-uri', /must not contain a user name or password/],
+    [{ reports: 'x', 'neo4j-uri': 'bolt://db', 'neo4j-database': '-x' }, 'neo4j-database', /leading "-"/],
     [{ reports: 'x', summary: 'yes' }, 'summary', /expected true or false/],
     [{ reports: 'x', 'graph-mode': 'full' }, 'graph-mode', /cartography, extended/],
     [{ reports: 'x', comment: 'sometimes' }, 'comment', /auto, always, never/],
@@ -84,7 +91,18 @@ describe('settings', () => {
   })
 
   it('refuses inputs whose feature this version does not ship, rather than ignore them', async () => {
-    expect((await rejection({ reports: 'x', 'neo4j-uri': 'bolt://127.0.0.1:7687' })).input).toBe('neo4j-uri')
+    expect((await rejection({ reports: 'x', 's3-uri': 's3://bucket/reports/' })).input).toBe('s3-uri')
+  })
+
+  it('reads the Neo4j target, and never echoes a password given in the URI', async () => {
+    const settings = await build({ reports: 'x', 'neo4j-uri': 'neo4j+s://db.example:7687', 'neo4j-password': 'pw', cleanup: 'true' })
+    expect(settings.neo4j).toMatchObject({ uri: 'neo4j+s://db.example:7687', user: 'neo4j', password: 'pw', cleanup: true })
+    expect((await rejection({ reports: 'x', 'neo4j-uri': 'bolt://neo4j:hunter22@db:7687' })).message).not.toContain('hunter22')
+  })
+
+  it('keeps VERSION, written as _module_version, equal to package.json', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
+    expect(VERSION).toBe(pkg.version)
   })
 })
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, called by .ci/run): installs what the tests need, checks types,
 # lint and format, rebuilds dist/ and fails when it differs from the committed one (new files
-# included), then runs every test and prints a closing "N passed, N failed" line.
+# included), provisions the real services the tests start, then runs every test and prints a closing "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +22,10 @@ if [ -n "$(git status --porcelain -- dist)" ]; then
   exit 1
 fi
 
+echo "== services"
+bash scripts/provision.sh
+
 echo "== tests"
-mkdir -p .cache
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=.cache/vitest.json || status=$?
 node -e '

@@ -31,7 +31,8 @@ export async function run(): Promise<void> {
   try {
     const settings = await buildSettings(readInputs(), { env: process.env, matchReports: matchReportFiles, now: Date.now })
     const result = await runPipeline(settings, actionHost)
-    if (result.violations.length > 0) core.setFailed(result.violations.join('\n'))
+    const failures = [...result.errors, ...result.violations]
+    if (failures.length > 0) core.setFailed(failures.join('\n'))
   } catch (error) {
     core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
     core.setFailed(error instanceof Error ? error.message : String(error))

@@ -66,8 +66,9 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     if (commandLine.summaryFile !== undefined) settings.summary = true
     const result = await runPipeline(settings, host)
     streams.stdout(commandLine.json ? `${JSON.stringify(result.entries, null, 2)}\n` : renderTable(result.entries))
-    for (const violation of result.violations) streams.stderr(`scout-graph: ${violation}\n`)
-    return result.violations.length > 0 ? 1 : 0
+    const failures = [...result.errors, ...result.violations]
+    for (const failure of failures) streams.stderr(`scout-graph: ${failure}\n`)
+    return failures.length > 0 ? 1 : 0
   } catch (error) {
     streams.stderr(`scout-graph: ${(error as Error).message}\n`)
     return error instanceof InputError ? 2 : 1

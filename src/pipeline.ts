@@ -13,12 +13,15 @@ import { isOutdated, toEntry, type ImageOutcome, type RecommendationEntry } from
 import { parseReport } from './report/parse.js'
 import { scanImages } from './scan/scan.js'
 import type { Settings } from './settings.js'
+import { pushGraph } from './sinks/neo4j.js'
 
 export interface RunResult {
   entries: RecommendationEntry[]
   delta: GraphDelta
   /** One line per `fail-on` rule that was hit; empty when the run passes. */
   violations: string[]
+  /** Sinks that failed (a Neo4j push, an upload): the step fails whatever `fail-on` says. */
+  errors: string[]
 }
 
 const READ_CONCURRENCY = 16
@@ -45,10 +48,37 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
     return built
   })
 
+  const errors: string[] = []
+  const { neo4j } = settings
+  if (neo4j) {
+    await host.group('Push the graph to Neo4j', async () => {
+      const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta) : undefined
+      if (blocker) host.warning(`Cleanup skipped: ${blocker}`)
+      try {
+        await pushGraph(delta, neo4j, neo4j.cleanup && blocker === undefined, host)
+      } catch (error) {
+        errors.push((error as Error).message)
+      }
+    })
+  }
+
   publishOutputs(settings, entries, host)
   if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries)))
   const violations = policyViolations(entries, settings.failOn)
-  return { entries, delta, violations }
+  return { entries, delta, violations, errors }
+}
+
+/**
+ * Cartography's gating, made stricter by one rule: an image whose scan failed has no report, so its
+ * nodes would be deleted as stale. Cleanup needs at least one ingested report and nothing lost.
+ */
+export function cleanupBlocker(outcomes: readonly ImageOutcome[], delta: GraphDelta): string | undefined {
+  const failedScans = outcomes.filter((outcome) => outcome.error !== undefined).length
+  const unreadable = delta.reports.filter((report) => report.status === 'failed').length
+  if (failedScans > 0) return `${failedScans} image(s) could not be scanned, so their graph would look stale`
+  if (unreadable > 0) return `${unreadable} report(s) could not be read (as Cartography, cleanup never runs then)`
+  if (!delta.reports.some((report) => report.status === 'parsed')) return 'no report was ingested'
+  return undefined
 }
 
 async function readReports(files: readonly string[], host: Host): Promise<ImageOutcome[]> {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { GraphMode } from './graph/schema.js'
 import { INPUTS, type RawInputs } from './inputs.js'
+import type { Neo4jSettings } from './sinks/neo4j.js'
 
 export class InputError extends Error {
   constructor(
@@ -47,6 +48,8 @@ export interface Settings {
   graphFile: string
   graphMode: GraphMode
   updateTag: number
+  /** Set when `neo4j-uri` is: where the graph is pushed. */
+  neo4j?: Neo4jSettings
   scan: ScanSettings
   summary: boolean
   comment: CommentMode
@@ -58,7 +61,10 @@ export interface Settings {
 
 const IMAGE_SCHEMES = ['registry', 'local', 'image', 'oci-dir', 'archive', 'fs']
 /** Inputs of the contract whose feature this version does not ship yet: refused, never ignored. */
-const NOT_YET_SUPPORTED = ['neo4j-uri', 's3-uri', 'cleanup', 's3-prune']
+const NOT_YET_SUPPORTED = ['s3-uri', 's3-prune']
+const NEO4J_SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']
+/** How long a push keeps retrying transient Neo4j errors before it gives up. */
+const NEO4J_RETRY_SECONDS = 60
 
 export interface SettingsContext {
   env: NodeJS.ProcessEnv
@@ -108,6 +114,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     if (input(name) !== '') scan[key] = safeArgument(name, input(name))
   }
 
+  const neo4j = neo4jSettings(input)
   return {
     images,
     ...(shard ? { shard } : {}),
@@ -116,6 +123,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     graphFile: path.resolve(input('graph-file') || path.join(outputDir, 'graph.json')),
     graphMode: parseChoice('graph-mode', input('graph-mode'), ['cartography', 'extended']),
     updateTag: input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag')),
+    ...(neo4j ? { neo4j } : {}),
     scan,
     summary: parseBoolean('summary', input('summary')),
     comment: parseChoice('comment', input('comment'), ['auto', 'always', 'never']),
@@ -124,6 +132,41 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     ...(input('artifact-name') ? { artifactName: input('artifact-name') } : {}),
     failOn: parseFailOn(input('fail-on'))
   }
+}
+
+function neo4jSettings(input: (name: string) => string): Neo4jSettings | undefined {
+  const cleanup = parseBoolean('cleanup', input('cleanup'))
+  const uri = input('neo4j-uri')
+  if (uri === '') {
+    if (cleanup) throw new InputError('cleanup', 'needs neo4j-uri (cleanup deletes stale nodes from that Neo4j)')
+    return undefined
+  }
+  return {
+    uri: parseNeo4jUri(uri),
+    user: input('neo4j-user'),
+    password: input('neo4j-password'),
+    ...(input('neo4j-database') ? { database: safeArgument('neo4j-database', input('neo4j-database')) } : {}),
+    cleanup,
+    retrySeconds: NEO4J_RETRY_SECONDS
+  }
+}
+
+/** A Bolt URI without user information: the password has an input of its own and must never sit in a URI that logs echo. */
+function parseNeo4jUri(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError('neo4j-uri', `expected a URI like bolt://host:7687 or neo4j+s://host, got ${JSON.stringify(value.slice(0, 200))}`)
+  }
+  const scheme = url.protocol.slice(0, -1)
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError('neo4j-uri', 'must not contain a user name or password (user:password@); use neo4j-user and neo4j-password')
+  }
+  if (!NEO4J_SCHEMES.includes(scheme) || url.hostname === '') {
+    throw new InputError('neo4j-uri', `expected ${NEO4J_SCHEMES.map((s) => `${s}://`).join(', ')} and a host, got ${JSON.stringify(value)}`)
+  }
+  return value
 }
 
 /** `images` (newline- or comma-separated) and `images-file` (one per line, `#` comments), de-duplicated. */

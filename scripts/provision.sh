@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Provisions the real services the tests start, into the ignored .cache/ (a second run downloads nothing):
+#   - Neo4j 5.26 (LTS) as an embedded DBMS, its classpath resolved from Maven Central (test-services/neo4j/);
+#   - Cartography and moto (an S3 API) from PyPI, pinned in test-services/requirements.txt, in a virtualenv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .cache
+
+stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+pom=test-services/neo4j/pom.xml
+if [ "$(cat .cache/neo4j.stamp 2>/dev/null)" != "$(stamp "$pom")" ]; then
+  echo "provision: resolving Neo4j from Maven Central"
+  mvn -q -B -f "$pom" dependency:build-classpath -Dmdep.outputFile="$PWD/.cache/neo4j-classpath.txt"
+  stamp "$pom" > .cache/neo4j.stamp
+fi
+
+requirements=test-services/requirements.txt
+if [ "$(cat .cache/venv.stamp 2>/dev/null)" != "$(stamp "$requirements")" ]; then
+  echo "provision: installing Cartography and moto from PyPI"
+  rm -rf .cache/venv
+  python3 -m venv .cache/venv
+  .cache/venv/bin/pip install -q -r "$requirements"
+  stamp "$requirements" > .cache/venv.stamp
+fi

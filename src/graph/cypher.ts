@@ -1,0 +1,140 @@
+/**
+ * The Cypher of a push, generated from the schema declarations: the same writes Cartography's
+ * query builder generates (MERGE on id, `firstseen` on create, every schema property SET so that a
+ * missing value removes the property), plus the schema objects and the cleanup. Values only ever
+ * travel as parameters; labels, types and property names come from schema.ts, never from reports.
+ */
+import {
+  IMAGE_LINK,
+  NODES,
+  RELATIONSHIPS,
+  inMode,
+  propertyNames,
+  type GraphMode,
+  type NodeSchema,
+  type RelationshipSchema
+} from './schema.js'
+
+export interface Statement {
+  text: string
+  /** What the rows of `$rows` are, for the push to pick from the delta. */
+  rows: { kind: 'nodes'; label: string } | { kind: 'relationships'; type: string } | { kind: 'imageLinks' }
+}
+
+/** What Cartography stamps on everything it writes; the parameters are the same for every statement. */
+function bookkeeping(variable: string): string[] {
+  return [`${variable}.lastupdated = $updateTag`, `${variable}._module_name = $moduleName`, `${variable}._module_version = $moduleVersion`]
+}
+
+function setClause(variable: string, names: readonly string[]): string {
+  return `SET ${[...bookkeeping(variable), ...names.map((name) => `${variable}.${name} = row.properties.${name}`)].join(', ')}`
+}
+
+function nodeUpsert(schema: NodeSchema, mode: GraphMode): Statement {
+  return {
+    text: [
+      'UNWIND $rows AS row',
+      `MERGE (n:${schema.label} {id: row.id})`,
+      'ON CREATE SET n.firstseen = timestamp()',
+      setClause('n', propertyNames(schema, mode))
+    ].join('\n'),
+    rows: { kind: 'nodes', label: schema.label }
+  }
+}
+
+function relationshipUpsert(schema: RelationshipSchema, mode: GraphMode): Statement {
+  return {
+    text: [
+      'UNWIND $rows AS row',
+      `MATCH (a:${schema.from} {id: row.from})`,
+      `MATCH (b:${schema.to} {id: row.to})`,
+      `MERGE (a)-[r:${schema.type}]->(b)`,
+      'ON CREATE SET r.firstseen = timestamp()',
+      setClause('r', propertyNames(schema, mode))
+    ].join('\n'),
+    rows: { kind: 'relationships', type: schema.type }
+  }
+}
+
+/**
+ * Cartography links every `Image` whose `_ont_digest`, lowercased and without `sha256:`, starts with
+ * the report's short digest, then every `Image` sharing an id with one of those. Canonical digests
+ * (`sha256:` + lowercase hex) are found by an index seek on `'sha256:' + prefix`; the few others were
+ * matched in advance by the push (`row.otherImageIds`), so no report scans every `Image`.
+ */
+function imageLinkUpsert(): Statement {
+  return {
+    text: [
+      'UNWIND $rows AS row',
+      `MATCH (to:${IMAGE_LINK.to} {id: row.to})`,
+      'CALL (row) {',
+      `  MATCH (seek:${IMAGE_LINK.fromLabel}) WHERE seek.${IMAGE_LINK.matchProperty} STARTS WITH 'sha256:' + row.digestPrefix`,
+      '  RETURN seek.id AS imageId',
+      '  UNION',
+      '  UNWIND row.otherImageIds AS imageId',
+      '  RETURN imageId',
+      '}',
+      `MATCH (from:${IMAGE_LINK.fromLabel} {id: imageId})`,
+      `MERGE (from)-[r:${IMAGE_LINK.type}]->(to)`,
+      'ON CREATE SET r.firstseen = timestamp()',
+      setClause('r', Object.keys(IMAGE_LINK.properties))
+    ].join('\n'),
+    rows: { kind: 'imageLinks' }
+  }
+}
+
+/** `Image` nodes whose digest an index seek on `sha256:<lowercase hex>` would miss, read once per push. */
+export const NON_CANONICAL_IMAGES = [
+  `MATCH (img:${IMAGE_LINK.fromLabel}) WHERE img.${IMAGE_LINK.matchProperty} IS NOT NULL AND img.id IS NOT NULL`,
+  `  AND NOT img.${IMAGE_LINK.matchProperty} =~ 'sha256:[0-9a-f]*'`,
+  `RETURN img.id AS id, toLower(replace(img.${IMAGE_LINK.matchProperty}, 'sha256:', '')) AS digest`
+].join('\n')
+
+/** Node writes first (relationships MATCH their ends), in declaration order, then relationships, then links. */
+export function upsertStatements(mode: GraphMode): Statement[] {
+  return [
+    ...NODES.filter((schema) => inMode(schema, mode)).map((schema) => nodeUpsert(schema, mode)),
+    ...RELATIONSHIPS.filter((schema) => inMode(schema, mode)).map((schema) => relationshipUpsert(schema, mode)),
+    imageLinkUpsert()
+  ]
+}
+
+/**
+ * Cartography creates range indexes on `id` and `lastupdated` of its labels, on `Image(id)` and on
+ * BUILT_ON's sub-resource pair. Here `id` is a uniqueness constraint instead: its index serves the
+ * same lookups (Cartography's own `CREATE INDEX IF NOT EXISTS` then has no effect), and it is what
+ * keeps concurrent matrix legs from creating the same node twice.
+ */
+export function schemaStatements(): { constraints: { label: string; text: string }[]; indexes: string[] } {
+  return {
+    constraints: NODES.map((schema) => ({
+      label: schema.label,
+      text: `CREATE CONSTRAINT IF NOT EXISTS FOR (n:${schema.label}) REQUIRE n.id IS UNIQUE`
+    })),
+    indexes: [
+      ...NODES.map((schema) => `CREATE INDEX IF NOT EXISTS FOR (n:${schema.label}) ON (n.lastupdated)`),
+      `CREATE INDEX IF NOT EXISTS FOR (n:${IMAGE_LINK.fromLabel}) ON (n.id)`,
+      `CREATE INDEX IF NOT EXISTS FOR (n:${IMAGE_LINK.fromLabel}) ON (n.${IMAGE_LINK.matchProperty})`,
+      `CREATE INDEX IF NOT EXISTS FOR ()-[r:${IMAGE_LINK.type}]->() ON (r._sub_resource_label, r._sub_resource_id)`
+    ]
+  }
+}
+
+/**
+ * Cartography's cleanup, generalised to every element the schema declares: whatever carries another
+ * update tag goes, in batches (each statement is re-run until it deletes nothing). `Image` nodes are
+ * never deleted, only their BUILT_ON.
+ */
+export function cleanupStatements(): string[] {
+  const batch = 'WITH x LIMIT $limit'
+  return [
+    ...NODES.map(
+      (schema) => `MATCH (x:${schema.label}) WHERE x.lastupdated <> $updateTag ${batch} DETACH DELETE x RETURN count(*) AS deleted`
+    ),
+    ...RELATIONSHIPS.map(
+      (schema) =>
+        `MATCH (:${schema.from})-[x:${schema.type}]->(:${schema.to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`
+    ),
+    `MATCH (:${IMAGE_LINK.fromLabel})-[x:${IMAGE_LINK.type}]->(:${IMAGE_LINK.to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`
+  ]
+}

@@ -1,0 +1,243 @@
+/**
+ * Pushes the graph delta into Neo4j: the schema objects, then the whole delta in one write
+ * transaction (batched UNWIND statements generated from the schema), then, when asked and allowed,
+ * Cartography's cleanup. The driver is loaded only when a push happens and closed on every path.
+ */
+import type { Driver, Integer, Session } from 'neo4j-driver'
+import { NON_CANONICAL_IMAGES, cleanupStatements, schemaStatements, upsertStatements, type Statement } from '../graph/cypher.js'
+import type { GraphDelta, Properties } from '../graph/delta.js'
+import { MODULE_NAME } from '../graph/schema.js'
+import type { Host } from '../host.js'
+import { VERSION } from '../version.js'
+
+export interface Neo4jSettings {
+  uri: string
+  user: string
+  password: string
+  database?: string
+  cleanup: boolean
+  /** How long the driver keeps retrying a transaction on transient errors (deadlocks, leader changes, lost connections). */
+  retrySeconds: number
+}
+
+export interface PushResult {
+  nodesCreated: number
+  relationshipsCreated: number
+  propertiesSet: number
+  /** Elements removed by cleanup; undefined when cleanup did not run. */
+  deleted?: number
+}
+
+/** A push failed; the message is one line, names the cause, and never holds the password. */
+export class Neo4jPushError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'Neo4jPushError'
+  }
+}
+
+/** Cypher's `CALL (x) { … }` and the cleanup Cartography generates need Neo4j 5.23 or later. */
+const MINIMUM_SERVER = [5, 23] as const
+const ROWS_PER_STATEMENT = 5000
+const CLEANUP_BATCH = 10_000
+
+/** Loaded on first push only: most runs never talk to Neo4j, and the driver is the largest dependency. */
+const loadDriver = () => import('neo4j-driver')
+type Neo4jModule = Awaited<ReturnType<typeof loadDriver>>
+
+export async function pushGraph(delta: GraphDelta, settings: Neo4jSettings, runCleanup: boolean, host: Host): Promise<PushResult> {
+  const neo4j = await loadDriver()
+  let driver: Driver | undefined
+  let session: Session | undefined
+  try {
+    driver = neo4j.driver(settings.uri, neo4j.auth.basic(settings.user, settings.password), {
+      maxTransactionRetryTime: settings.retrySeconds * 1000,
+      connectionTimeout: 15_000,
+      connectionAcquisitionTimeout: 60_000,
+      userAgent: `scout-graph-action/${VERSION}`
+    })
+    const server = await driver.getServerInfo(settings.database ? { database: settings.database } : {})
+    const tooOld = serverTooOld(server.agent)
+    if (tooOld) throw new Neo4jPushError(tooOld)
+    host.info(`Connected to ${server.agent ?? 'Neo4j'} at ${displayUri(settings.uri)}`)
+    session = driver.session({ defaultAccessMode: neo4j.session.WRITE, ...(settings.database ? { database: settings.database } : {}) })
+
+    await ensureSchema(session, host)
+    const result = await writeDelta(neo4j, session, delta, host)
+    host.info(
+      `Pushed ${delta.nodes.length} node(s), ${delta.relationships.length} relationship(s) and ${delta.imageLinks.length} digest link(s): ` +
+        `${result.nodesCreated} node(s) and ${result.relationshipsCreated} relationship(s) created, ${result.propertiesSet} properties set`
+    )
+    if (runCleanup) {
+      result.deleted = await cleanup(neo4j, session, delta.updateTag)
+      host.info(`Cleanup removed ${result.deleted} node(s) and relationship(s) without update tag ${delta.updateTag}`)
+    }
+    return result
+  } catch (error) {
+    throw new Neo4jPushError(describeError(error, settings))
+  } finally {
+    await session?.close().catch(() => undefined)
+    await driver?.close().catch(() => undefined)
+  }
+}
+
+/** Why the server cannot take this push, from the agent it announces (`Neo4j/5.26.0`); undefined when it can. */
+export function serverTooOld(agent: string | undefined): string | undefined {
+  const match = /^Neo4j\/(\d+)\.(\d+)/.exec(agent ?? '')
+  if (!match) return undefined
+  const [major, minor] = [Number(match[1]), Number(match[2])]
+  if (major > MINIMUM_SERVER[0] || (major === MINIMUM_SERVER[0] && minor >= MINIMUM_SERVER[1])) return undefined
+  return `${agent} is too old: scout-graph-action (like Cartography) needs Neo4j ${MINIMUM_SERVER.join('.')} or later`
+}
+
+/**
+ * Constraints first: a Cartography run may already have made a plain index on `id`, which a
+ * constraint cannot coexist with, so that index is replaced. Anything that cannot be created
+ * (no schema privilege, duplicates left by an earlier concurrent writer) is a warning: the push
+ * still lands, only without the guarantee the constraint gives.
+ */
+async function ensureSchema(session: Session, host: Host): Promise<void> {
+  const { constraints, indexes } = schemaStatements()
+  for (const constraint of constraints) {
+    try {
+      await session.executeWrite((tx) => tx.run(constraint.text))
+    } catch (error) {
+      if (errorCode(error) !== 'Neo.ClientError.Schema.IndexAlreadyExists') {
+        host.warning(`Neo4j: cannot create a uniqueness constraint on ${constraint.label}(id): ${firstLine(error)}`)
+        continue
+      }
+      await replaceIndexWithConstraint(session, constraint, host)
+    }
+  }
+  for (const index of indexes) {
+    try {
+      await session.executeWrite((tx) => tx.run(index))
+    } catch (error) {
+      host.warning(`Neo4j: cannot create an index (${index}): ${firstLine(error)}`)
+    }
+  }
+}
+
+async function replaceIndexWithConstraint(session: Session, constraint: { label: string; text: string }, host: Host): Promise<void> {
+  try {
+    const found = await session.executeRead((tx) =>
+      tx.run(
+        `SHOW INDEXES YIELD name, labelsOrTypes, properties, owningConstraint
+         WHERE labelsOrTypes = [$label] AND properties = ['id'] AND owningConstraint IS NULL RETURN name`,
+        { label: constraint.label }
+      )
+    )
+    for (const record of found.records) {
+      // Index names are generated by Neo4j (`index_1a2b3c`) or given by an administrator: quoted either way.
+      const name = String(record.get('name')).replaceAll('`', '``')
+      await session.executeWrite((tx) => tx.run(`DROP INDEX \`${name}\` IF EXISTS`))
+    }
+    await session.executeWrite((tx) => tx.run(constraint.text))
+  } catch (error) {
+    host.warning(`Neo4j: cannot replace the index on ${constraint.label}(id) by a uniqueness constraint: ${firstLine(error)}`)
+  }
+}
+
+/** The whole delta in one transaction: it lands whole or not at all, and the driver retries it on transient errors. */
+async function writeDelta(neo4j: Neo4jModule, session: Session, delta: GraphDelta, host: Host): Promise<PushResult> {
+  const common = { updateTag: neo4j.int(delta.updateTag), moduleName: MODULE_NAME, moduleVersion: VERSION }
+  return session.executeWrite(async (tx) => {
+    const result: PushResult = { nodesCreated: 0, relationshipsCreated: 0, propertiesSet: 0 }
+    const others = (await tx.run(NON_CANONICAL_IMAGES)).records.map((record) => ({
+      id: record.get('id') as unknown,
+      digest: String(record.get('digest'))
+    }))
+    for (const statement of upsertStatements(delta.mode)) {
+      const rows = statementRows(neo4j, statement, delta, others)
+      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+        const started = performance.now()
+        const summary = (await tx.run(statement.text, { ...common, rows: rows.slice(start, start + ROWS_PER_STATEMENT) })).summary
+        host.debug(
+          `${statement.text.split('\n')[1]}: ${Math.min(rows.length - start, ROWS_PER_STATEMENT)} row(s) in ${Math.round(performance.now() - started)} ms`
+        )
+        const counters = summary.counters.updates()
+        result.nodesCreated += counters.nodesCreated
+        result.relationshipsCreated += counters.relationshipsCreated
+        result.propertiesSet += counters.propertiesSet
+      }
+    }
+    return result
+  })
+}
+
+function statementRows(neo4j: Neo4jModule, statement: Statement, delta: GraphDelta, others: { id: unknown; digest: string }[]): object[] {
+  const properties = (values: Properties) => toNeo4jValues(neo4j, values)
+  switch (statement.rows.kind) {
+    case 'nodes': {
+      const { label } = statement.rows
+      return delta.nodes.filter((node) => node.label === label).map((node) => ({ id: node.id, properties: properties(node.properties) }))
+    }
+    case 'relationships': {
+      const { type } = statement.rows
+      return delta.relationships
+        .filter((relationship) => relationship.type === type)
+        .map((relationship) => ({ from: relationship.from.id, to: relationship.to.id, properties: properties(relationship.properties) }))
+    }
+    case 'imageLinks':
+      return delta.imageLinks.map((link) => ({
+        digestPrefix: link.digestPrefix,
+        to: link.to.id,
+        otherImageIds: others.filter((image) => image.digest.startsWith(link.digestPrefix)).map((image) => image.id),
+        properties: properties(link.properties)
+      }))
+  }
+}
+
+/** Counts and fixes are integers: sent as Neo4j INTEGER, as Python's driver sends them for Cartography. */
+function toNeo4jValues(neo4j: Neo4jModule, values: Properties): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'number' ? neo4j.int(value) : value]))
+}
+
+async function cleanup(neo4j: Neo4jModule, session: Session, updateTag: number): Promise<number> {
+  let deleted = 0
+  for (const text of cleanupStatements()) {
+    for (;;) {
+      const result = await session.executeWrite((tx) => tx.run(text, { updateTag: neo4j.int(updateTag), limit: neo4j.int(CLEANUP_BATCH) }))
+      const counters = result.summary.counters.updates()
+      deleted += counters.nodesDeleted + counters.relationshipsDeleted
+      const batch = (result.records[0]?.get('deleted') as Integer | undefined)?.toNumber() ?? 0
+      if (batch < CLEANUP_BATCH) break
+    }
+  }
+  return deleted
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as { code?: string } | null)?.code
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].trim()
+}
+
+/** The URI as safe to show: without any user information. */
+export function displayUri(uri: string): string {
+  return uri.replace(/^([a-z0-9+.-]+:\/\/)[^@/]*@/i, '$1')
+}
+
+function describeError(error: unknown, settings: Neo4jSettings): string {
+  const where = displayUri(settings.uri)
+  const code = errorCode(error)
+  let message: string
+  if (error instanceof Neo4jPushError) message = error.message
+  else if (code === 'Neo.ClientError.Security.Unauthorized')
+    message = `Neo4j at ${where} refused user ${JSON.stringify(settings.user)}: wrong user name or password`
+  else if (code === 'Neo.ClientError.Security.AuthenticationRateLimit')
+    message = `Neo4j at ${where} is rate-limiting logins after failed attempts; check neo4j-user and neo4j-password`
+  else if (code === 'Neo.ClientError.Database.DatabaseNotFound')
+    message = `Neo4j at ${where} has no database ${JSON.stringify(settings.database ?? '(default)')}; check neo4j-database`
+  else if (code === 'ServiceUnavailable' || code === 'SessionExpired') message = `cannot reach Neo4j at ${where}: ${firstLine(error)}`
+  else if (code?.startsWith('Neo.ClientError.Security.'))
+    message = `Neo4j at ${where} denied the push (${code}); the user needs write and schema privileges`
+  else message = `Neo4j push to ${where} failed${code ? ` (${code})` : ''}: ${firstLine(error)}`
+  return redact(message, settings.password)
+}
+
+function redact(text: string, secret: string): string {
+  return secret === '' ? text : text.replaceAll(secret, '***')
+}
