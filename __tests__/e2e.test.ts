@@ -1,9 +1,9 @@
 /** Runs the committed bundles the way their users do: dist/index.js as the runner does, and `npx scout-graph`. */
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CARTOGRAPHY, WILD, finished, runAction } from './helpers.js'
+import { CARTOGRAPHY, ROOT, WILD, finished, runAction } from './helpers.js'
 
 describe('the action (dist/index.js)', () => {
   it('ingests the Cartography reports and sets every output', async () => {
@@ -49,6 +49,41 @@ describe('the action (dist/index.js)', () => {
     expect(result.code).toBe(1)
     expect(result.outputs['failed-count']).toBe('1')
     expect(result.stdout).toMatch(/::error::fail-on error: 1 image\(s\): .*variant-invalid-utf8-bad-report\.bin \(not valid UTF-8 text\)/)
+  })
+
+  it('scans images with the fake docker, keeps every report, and masks the credentials', async () => {
+    const state = await mkdtemp(path.join(os.tmpdir(), 'sg-e2e-docker-'))
+    const credentials = { 'dockerhub-user': 'scout-bot-e2e', 'dockerhub-password': 'dckr_pat_e2eSecret0451' }
+    const result = await runAction(
+      { images: 'registry.example.test/app:1\nregistry.example.test/missing:1\nlocal://node22:dev', ...credentials, 'fail-on': 'error' },
+      { PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`, FAKE_DOCKER_STATE: state }
+    )
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/^::error::fail-on error: 1 image\(s\): registry\.example\.test\/missing:1 \(image not found/m)
+    const entries = JSON.parse(result.outputs.recommendations) as { image: string; status: string }[]
+    expect(entries.map((entry) => [entry.image, entry.status])).toEqual([
+      ['registry.example.test/app:1', 'ok'],
+      ['registry.example.test/missing:1', 'failed'],
+      ['local://node22:dev', 'ok']
+    ])
+    const reports = await readdir(path.join(result.outputs['report-dir'], 'reports'))
+    expect(reports.filter((name) => name.endsWith('.txt'))).toHaveLength(2)
+    expect(reports.filter((name) => name.endsWith('.log'))).toHaveLength(3)
+
+    for (const secret of Object.values(credentials)) {
+      expect(result.stdout).toContain(`::add-mask::${secret}\n`)
+      const logged = result.stdout.replaceAll(`::add-mask::${secret}\n`, '')
+      expect([logged, result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n')).not.toContain(secret)
+      for (const name of reports)
+        expect(await readFile(path.join(result.outputs['report-dir'], 'reports', name), 'utf8')).not.toContain(secret)
+    }
+    // Scout got them through its environment, never its arguments.
+    const calls = (await readFile(path.join(state, 'calls.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(calls.every((call) => call.env.DOCKER_SCOUT_HUB_PASSWORD === credentials['dockerhub-password'])).toBe(true)
+    expect(JSON.stringify(calls.map((call) => call.args))).not.toContain(credentials['dockerhub-password'])
   })
 
   it('stops on a bad input before any work, naming the input', async () => {

@@ -55,7 +55,7 @@ export async function finished(command: string, args: string[], env: NodeJS.Proc
 }
 
 /** A runner's environment: INPUT_* (hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP. */
-export async function runAction(inputs: Record<string, string>) {
+export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
   const temp = await mkdtemp(path.join(os.tmpdir(), 'sg-runner-'))
   const files = { output: path.join(temp, 'output'), summary: path.join(temp, 'summary.md') }
   await writeFile(files.output, '')
@@ -64,7 +64,8 @@ export async function runAction(inputs: Record<string, string>) {
     PATH: process.env.PATH,
     RUNNER_TEMP: temp,
     GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary
+    GITHUB_STEP_SUMMARY: files.summary,
+    ...extraEnv
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   const result = await finished(process.execPath, [path.join(ROOT, 'dist', 'index.js')], env)

@@ -4,6 +4,7 @@
  * same defaults. Descriptions live in `action.yml`.
  */
 
+/** `secret`: masked in the runner's log as soon as it is read (passwords, tokens, and the user names that go with them). */
 export type InputKind = 'string' | 'list' | 'boolean' | 'integer' | 'secret'
 
 export interface InputSpec {
@@ -29,9 +30,9 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'concurrency', kind: 'integer', default: '1' },
   { name: 'timeout-seconds', kind: 'integer', default: '600' },
   { name: 'retries', kind: 'integer', default: '2' },
-  { name: 'dockerhub-user', kind: 'string', env: ['DOCKER_SCOUT_HUB_USER'] },
+  { name: 'dockerhub-user', kind: 'secret', env: ['DOCKER_SCOUT_HUB_USER'] },
   { name: 'dockerhub-password', kind: 'secret', env: ['DOCKER_SCOUT_HUB_PASSWORD'] },
-  { name: 'registry-user', kind: 'string', env: ['DOCKER_SCOUT_REGISTRY_USER'] },
+  { name: 'registry-user', kind: 'secret', env: ['DOCKER_SCOUT_REGISTRY_USER'] },
   { name: 'registry-password', kind: 'secret', env: ['DOCKER_SCOUT_REGISTRY_PASSWORD'] },
   { name: 'scout-version', kind: 'string' },
   { name: 'upload-artifact', kind: 'boolean', default: 'true' },

@@ -11,6 +11,7 @@ import { policyViolations } from './publish/policy.js'
 import { renderSummary } from './publish/summary.js'
 import { isOutdated, toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
 import { parseReport } from './report/parse.js'
+import { ensureScout } from './scan/provision.js'
 import { scanImages } from './scan/scan.js'
 import type { Settings } from './settings.js'
 import { pushGraph } from './sinks/neo4j.js'
@@ -28,6 +29,7 @@ const READ_CONCURRENCY = 16
 
 export async function runPipeline(settings: Settings, host: Host): Promise<RunResult> {
   await mkdir(settings.outputDir, { recursive: true })
+  if (settings.images.length > 0) await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host))
   const scanned =
     settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : []
   const read =

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { GraphMode } from './graph/schema.js'
 import { INPUTS, type RawInputs } from './inputs.js'
+import { DEFAULT_SCOUT_VERSION, SCOUT_RELEASES, type ScoutSource } from './scan/provision.js'
 import type { Neo4jSettings } from './sinks/neo4j.js'
 
 export class InputError extends Error {
@@ -33,7 +34,8 @@ export interface ScanSettings {
   concurrency: number
   timeoutSeconds: number
   retries: number
-  scoutVersion?: string
+  /** Where the Scout CLI comes from when `docker scout` is missing. */
+  scout: ScoutSource
   /** Given to the scout process through its environment only. */
   credentials: Record<string, string>
 }
@@ -103,13 +105,17 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     concurrency: parseInteger('concurrency', input('concurrency'), 1, 64),
     timeoutSeconds: parseInteger('timeout-seconds', input('timeout-seconds'), 1, 24 * 3600),
     retries: parseInteger('retries', input('retries'), 0, 10),
-    credentials: credentialEnvironment(input)
+    credentials: credentialEnvironment(input),
+    scout: {
+      version: input('scout-version') === '' ? DEFAULT_SCOUT_VERSION : parseVersion('scout-version', input('scout-version')),
+      releasesUrl: parseReleasesUrl(context.env.SCOUT_GRAPH_RELEASES_URL || SCOUT_RELEASES),
+      ...(input('github-token') ? { githubToken: input('github-token') } : {})
+    }
   }
   for (const [name, key] of [
     ['platform', 'platform'],
     ['tag', 'tag'],
-    ['org', 'org'],
-    ['scout-version', 'scoutVersion']
+    ['org', 'org']
   ] as const) {
     if (input(name) !== '') scan[key] = safeArgument(name, input(name))
   }
@@ -212,6 +218,20 @@ export function validateImage(input: string, reference: string): string {
 function safeArgument(input: string, value: string): string {
   if (value.startsWith('-') || /[\p{Cc}]/u.test(value)) {
     throw new InputError(input, `${JSON.stringify(value)} is not a valid value (no leading "-" or control characters)`)
+  }
+  return value
+}
+
+function parseVersion(input: string, value: string): string {
+  const version = value.replace(/^v/, '')
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new InputError(input, `expected a release like 1.23.0, got ${JSON.stringify(value)}`)
+  return version
+}
+
+/** `SCOUT_GRAPH_RELEASES_URL`: a mirror of the Scout CLI's GitHub releases, for runners that cannot reach GitHub. */
+function parseReleasesUrl(value: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) {
+    throw new InputError('SCOUT_GRAPH_RELEASES_URL', `expected an http(s) URL, got ${JSON.stringify(value)}`)
   }
   return value
 }

@@ -1,0 +1,145 @@
+/**
+ * Installing the Scout CLI when `docker scout` is missing: a local HTTP server stands in for the
+ * GitHub release, the fake `docker` runs the plugin once it sits in the CLI plugins folder.
+ */
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Host } from '../src/host.js'
+import { assetName, authorizationFor, ensureScout, type ScoutSource } from '../src/scan/provision.js'
+import { ROOT } from './helpers.js'
+
+const VERSION = '1.99.0'
+const ASSET = assetName(VERSION, process.platform, process.arch)
+const TOKEN = 'ghs_provisionTestToken0451'
+
+interface Request {
+  url: string
+  authorization?: string
+}
+
+let server: Server
+let releasesUrl: string
+const requests: Request[] = []
+const files = new Map<string, Buffer>()
+const logs: string[] = []
+const host: Host = {
+  info: (message) => logs.push(message),
+  warning: (message) => logs.push(`warning: ${message}`),
+  debug: (message) => logs.push(`debug: ${message}`),
+  group: (_name, work) => work(),
+  setOutput: () => undefined,
+  setSecret: () => undefined,
+  writeSummary: async () => undefined
+}
+
+/** A release archive holding a `docker-scout` that answers `docker scout version`. */
+async function releaseArchive(): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-plugin-'))
+  await writeFile(path.join(dir, 'docker-scout'), `#!/bin/sh\necho "version: v${VERSION} (fake plugin)"\n`)
+  await chmod(path.join(dir, 'docker-scout'), 0o755)
+  const archive = path.join(dir, ASSET)
+  await promisify(execFile)('tar', ['-czf', archive, '-C', dir, 'docker-scout'])
+  return readFile(archive)
+}
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    requests.push({ url: request.url ?? '', ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) })
+    const body = files.get(request.url ?? '')
+    response.writeHead(body ? 200 : 404).end(body ?? 'not found')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  releasesUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/docker/scout-cli/releases/download`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+let dockerConfig: string
+beforeEach(async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'sg-provision-'))
+  dockerConfig = path.join(root, 'docker')
+  for (const dir of ['tools', 'temp', 'state']) await mkdir(path.join(root, dir))
+  Object.assign(process.env, {
+    PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`,
+    FAKE_DOCKER_PLUGIN: 'required',
+    FAKE_DOCKER_STATE: path.join(root, 'state'),
+    DOCKER_CONFIG: dockerConfig,
+    RUNNER_TOOL_CACHE: path.join(root, 'tools'),
+    RUNNER_TEMP: path.join(root, 'temp')
+  })
+  const archive = await releaseArchive()
+  const sha = createHash('sha256').update(archive).digest('hex')
+  files.clear()
+  files.set(`/docker/scout-cli/releases/download/v${VERSION}/${ASSET}`, archive)
+  files.set(
+    `/docker/scout-cli/releases/download/v${VERSION}/docker-scout_${VERSION}_checksums.txt`,
+    Buffer.from(`${'0'.repeat(64)}  docker-scout_${VERSION}_windows_amd64.zip\n${sha}  ${ASSET}\n`)
+  )
+  requests.length = 0
+  logs.length = 0
+})
+
+const source = (): ScoutSource => ({ version: VERSION, releasesUrl, githubToken: TOKEN })
+const plugin = () => path.join(dockerConfig, 'cli-plugins', 'docker-scout')
+
+describe('Scout CLI provisioning', () => {
+  it('installs the plugin from the release, verified, and downloads nothing the second time', async () => {
+    await ensureScout(source(), host)
+    expect(existsSync(plugin())).toBe(true)
+    expect(requests.map((request) => path.basename(request.url))).toEqual([`docker-scout_${VERSION}_checksums.txt`, ASSET])
+    expect(logs).toContain(`Installed docker scout (version: v${VERSION} (fake plugin))`)
+
+    // A new job on the same runner: no plugin yet, but the tool cache has it.
+    await rm(path.join(dockerConfig, 'cli-plugins'), { recursive: true })
+    requests.length = 0
+    await ensureScout(source(), host)
+    expect(requests).toEqual([])
+    expect(existsSync(plugin())).toBe(true)
+    expect(logs).toContain(`Found Scout CLI ${VERSION} in the tool cache`)
+  })
+
+  it('never sends the GitHub token anywhere but github.com', async () => {
+    await ensureScout(source(), host)
+    expect(requests.every((request) => request.authorization === undefined)).toBe(true)
+    expect(logs.join('\n')).not.toContain(TOKEN)
+    expect(authorizationFor('https://github.com/docker/scout-cli/releases/download/v1/x', TOKEN)).toBe(`token ${TOKEN}`)
+    expect(authorizationFor('https://github.com.evil.example/x', TOKEN)).toBeUndefined()
+    expect(authorizationFor('https://github.com/x', undefined)).toBeUndefined()
+  })
+
+  it('refuses an archive whose checksum does not match, and installs nothing', async () => {
+    const key = `/docker/scout-cli/releases/download/v${VERSION}/${ASSET}`
+    files.set(key, Buffer.concat([files.get(key) as Buffer, Buffer.from('tampered')]))
+    await expect(ensureScout(source(), host)).rejects.toThrow(
+      new RegExp(`^checksum mismatch for ${ASSET.replaceAll('.', '\\.')}: expected [0-9a-f]{64}, got [0-9a-f]{64}; refusing to run it$`)
+    )
+    expect(existsSync(plugin())).toBe(false)
+    expect(existsSync(path.join(process.env.RUNNER_TOOL_CACHE as string, 'docker-scout'))).toBe(false)
+  })
+
+  it('names the release and asset when they cannot be downloaded', async () => {
+    await expect(ensureScout({ ...source(), version: '1.98.0' }, host)).rejects.toThrow(
+      /^cannot download http:\/\/127\.0\.0\.1:\d+\/docker\/scout-cli\/releases\/download\/v1\.98\.0\/docker-scout_1\.98\.0_checksums\.txt: /
+    )
+  })
+
+  it('uses an installed docker scout as it is, without a download', async () => {
+    process.env.FAKE_DOCKER_PLUGIN = ''
+    await ensureScout(source(), host)
+    expect(requests).toEqual([])
+    expect(logs).toEqual(['Using the installed docker scout (version: v1.18.3 (go1.24.1 - linux/amd64))'])
+  })
+
+  it('names the platforms it has no release for', () => {
+    expect(assetName('1.23.0', 'linux', 'arm64')).toBe('docker-scout_1.23.0_linux_arm64.tar.gz')
+    expect(assetName('1.23.0', 'win32', 'x64')).toBe('docker-scout_1.23.0_windows_amd64.zip')
+    expect(() => assetName('1.23.0', 'aix', 'ppc64')).toThrow('no Docker Scout CLI release for aix/ppc64')
+  })
+})

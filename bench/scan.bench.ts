@@ -1,0 +1,48 @@
+/**
+ * Scan orchestration: 200 images whose scan takes 50 ms each, at concurrency 1, 4 and 8, against the
+ * ideal (200 × 50 ms / concurrency). A shell script plays `docker` (bench/fast-docker) so that what is
+ * measured is the action: spawning, files, parsing, bookkeeping. Run with `npm run bench:scan`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import type { Host } from '../src/host.js'
+import { scanImages } from '../src/scan/scan.js'
+import { buildSettings } from '../src/settings.js'
+
+const IMAGES = 200
+const SCAN_MS = 50
+const root = path.join(import.meta.dirname, '..')
+process.env.PATH = `${path.join(root, 'bench', 'fast-docker')}${path.delimiter}${process.env.PATH}`
+process.env.BENCH_SCAN_SECONDS = String(SCAN_MS / 1000)
+process.env.BENCH_REPORT = path.join(root, '__tests__', 'fixtures', 'cartography-docker-scout', 'ecr-recommendation-report.txt')
+
+const quiet: Host = {
+  info: () => undefined,
+  warning: (message) => console.warn(message),
+  debug: () => undefined,
+  group: (_name, work) => work(),
+  setOutput: () => undefined,
+  setSecret: () => undefined,
+  writeSummary: async () => undefined
+}
+
+const images = Array.from({ length: IMAGES }, (_, i) => `registry.example.test/app-${i}:1.0`).join('\n')
+for (const concurrency of [1, 4, 8]) {
+  const outputDir = await mkdtemp(path.join(os.tmpdir(), 'sg-scan-bench-'))
+  const settings = await buildSettings(
+    { images, concurrency: String(concurrency), 'output-dir': outputDir },
+    { env: {}, matchReports: async () => [], now: Date.now }
+  )
+  const start = performance.now()
+  const outcomes = await scanImages(settings, quiet)
+  const wall = performance.now() - start
+  const ideal = (IMAGES * SCAN_MS) / concurrency
+  const ok = outcomes.filter((outcome) => outcome.parsed?.status === 'report').length
+  console.log(
+    `concurrency ${concurrency}: ${ok}/${IMAGES} reports in ${(wall / 1000).toFixed(2)} s; ideal ${(ideal / 1000).toFixed(2)} s; ` +
+      `overhead ${(wall - ideal).toFixed(0)} ms (${(((wall - ideal) / ideal) * 100).toFixed(1)} %, ${((wall - ideal) / IMAGES).toFixed(1)} ms per image)`
+  )
+  await rm(outputDir, { recursive: true, force: true })
+}

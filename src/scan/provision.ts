@@ -1,0 +1,123 @@
+/**
+ * Makes sure `docker scout` runs. When it already does, it is used as it is. Otherwise the Scout CLI
+ * plugin for this OS and architecture is downloaded from its GitHub release (once: the runner's tool
+ * cache keeps it), checked against the release's checksums before anything runs it, and installed as
+ * a Docker CLI plugin.
+ */
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { Host } from '../host.js'
+
+/** Installed when `docker scout` is missing and `scout-version` is not given. */
+export const DEFAULT_SCOUT_VERSION = '1.23.0'
+export const SCOUT_RELEASES = 'https://github.com/docker/scout-cli/releases/download'
+
+export interface ScoutSource {
+  version: string
+  /** Where releases live: GitHub, or a mirror (`SCOUT_GRAPH_RELEASES_URL`). */
+  releasesUrl: string
+  githubToken?: string
+}
+
+export class ScoutSetupError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ScoutSetupError'
+  }
+}
+
+/** The GitHub token goes to github.com only, never to a mirror. */
+export function authorizationFor(url: string, githubToken: string | undefined): string | undefined {
+  return githubToken && new URL(url).hostname === 'github.com' ? `token ${githubToken}` : undefined
+}
+
+/** Release asset names: `docker-scout_1.23.0_linux_amd64.tar.gz` (a `.zip` on Windows). */
+export function assetName(version: string, platform: NodeJS.Platform, arch: string): string {
+  const system = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[platform as string]
+  const machine = { x64: 'amd64', arm64: 'arm64' }[arch]
+  if (!system || !machine) throw new ScoutSetupError(`no Docker Scout CLI release for ${platform}/${arch}`)
+  return `docker-scout_${version}_${system}_${machine}.${system === 'windows' ? 'zip' : 'tar.gz'}`
+}
+
+export async function ensureScout(source: ScoutSource, host: Host): Promise<void> {
+  const present = await scoutVersion()
+  if (present.ok) {
+    host.info(`Using the installed docker scout (${present.output})`)
+    return
+  }
+  host.info(`docker scout is not installed (${present.output}); installing Scout CLI ${source.version}`)
+  // Off a runner (the CLI), give the tool cache the folders a runner would.
+  process.env.RUNNER_TOOL_CACHE ||= path.join(os.homedir(), '.cache', 'scout-graph', 'tools')
+  process.env.RUNNER_TEMP ||= os.tmpdir()
+  const tc = await import('@actions/tool-cache')
+
+  let toolDir = tc.find('docker-scout', source.version, process.arch)
+  if (toolDir) host.info(`Found Scout CLI ${source.version} in the tool cache`)
+  else toolDir = await download(tc, source, host)
+
+  const binary = path.join(toolDir, process.platform === 'win32' ? 'docker-scout.exe' : 'docker-scout')
+  const pluginDir = path.join(process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'cli-plugins')
+  await mkdir(pluginDir, { recursive: true })
+  const plugin = path.join(pluginDir, path.basename(binary))
+  await copyFile(binary, plugin)
+  await chmod(plugin, 0o755)
+
+  const installed = await scoutVersion()
+  if (!installed.ok) throw new ScoutSetupError(`installed ${plugin}, but "docker scout version" still fails: ${installed.output}`)
+  host.info(`Installed docker scout (${installed.output})`)
+}
+
+async function download(tc: typeof import('@actions/tool-cache'), source: ScoutSource, host: Host): Promise<string> {
+  const asset = assetName(source.version, process.platform, process.arch)
+  const base = `${source.releasesUrl.replace(/\/+$/, '')}/v${source.version}`
+  const fetch = async (name: string): Promise<string> => {
+    const url = `${base}/${name}`
+    try {
+      return await tc.downloadTool(url, undefined, authorizationFor(url, source.githubToken))
+    } catch (error) {
+      throw new ScoutSetupError(`cannot download ${url}: ${(error as Error).message.split('\n')[0]}`)
+    }
+  }
+  const checksums = await readFile(await fetch(`docker-scout_${source.version}_checksums.txt`), 'utf8')
+  const expected = new RegExp(`^([0-9a-f]{64})\\s+\\*?${asset.replaceAll('.', '\\.')}$`, 'm').exec(checksums)?.[1]
+  if (!expected) throw new ScoutSetupError(`the checksums of Scout CLI ${source.version} do not list ${asset}`)
+  const archive = await fetch(asset)
+  const actual = await sha256(archive)
+  if (actual !== expected) {
+    throw new ScoutSetupError(`checksum mismatch for ${asset}: expected ${expected}, got ${actual}; refusing to run it`)
+  }
+  host.info(`Downloaded ${asset} (sha256 ${actual}, as the release lists it)`)
+  const extracted = asset.endsWith('.zip') ? await tc.extractZip(archive) : await tc.extractTar(archive)
+  return tc.cacheDir(extracted, 'docker-scout', source.version, process.arch)
+}
+
+function sha256(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256')
+    createReadStream(file)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+  })
+}
+
+/** `docker scout version`: whether it runs, and its first line of output (or of the error). */
+function scoutVersion(): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('docker', ['scout', 'version'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const firstLine = () =>
+      output
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line !== '') ?? ''
+    child.on('error', (error) => resolve({ ok: false, output: `cannot run docker: ${error.message}` }))
+    child.on('close', (code) => resolve({ ok: code === 0, output: firstLine() || `exit ${code}` }))
+  })
+}
