@@ -58,30 +58,31 @@ function relationshipUpsert(schema: RelationshipSchema, mode: GraphMode): Statem
 
 /**
  * Cartography links every `Image` whose `_ont_digest`, lowercased and without `sha256:`, starts with
- * the report's short digest, then every `Image` sharing an id with one of those. Canonical digests
- * (`sha256:` + lowercase hex) are found by an index seek on `'sha256:' + prefix`; the few others were
- * matched in advance by the push (`row.otherImageIds`), so no report scans every `Image`.
+ * the report's short digest, then every `Image` sharing an id with one of those. The push finds
+ * those ids first (`CANONICAL_IMAGES` by index seek, `NON_CANONICAL_IMAGES` once per push), so the
+ * write is a plain MERGE between two ids, like every other relationship.
  */
 function imageLinkUpsert(): Statement {
   return {
     text: [
       'UNWIND $rows AS row',
-      `MATCH (to:${IMAGE_LINK.to} {id: row.to})`,
-      'CALL (row) {',
-      `  MATCH (seek:${IMAGE_LINK.fromLabel}) WHERE seek.${IMAGE_LINK.matchProperty} STARTS WITH 'sha256:' + row.digestPrefix`,
-      '  RETURN seek.id AS imageId',
-      '  UNION',
-      '  UNWIND row.otherImageIds AS imageId',
-      '  RETURN imageId',
-      '}',
-      `MATCH (from:${IMAGE_LINK.fromLabel} {id: imageId})`,
-      `MERGE (from)-[r:${IMAGE_LINK.type}]->(to)`,
+      `MATCH (a:${IMAGE_LINK.fromLabel} {id: row.from})`,
+      `MATCH (b:${IMAGE_LINK.to} {id: row.to})`,
+      `MERGE (a)-[r:${IMAGE_LINK.type}]->(b)`,
       'ON CREATE SET r.firstseen = timestamp()',
       setClause('r', Object.keys(IMAGE_LINK.properties))
     ].join('\n'),
     rows: { kind: 'imageLinks' }
   }
 }
+
+/** Ids of the `Image` nodes whose canonical digest (`sha256:` + lowercase hex) starts with each prefix: index seeks. */
+export const CANONICAL_IMAGES = [
+  'UNWIND $prefixes AS prefix',
+  `MATCH (img:${IMAGE_LINK.fromLabel}) WHERE img.${IMAGE_LINK.matchProperty} STARTS WITH 'sha256:' + prefix`,
+  // collect() skips the null ids Cartography's rule cannot link either.
+  'RETURN prefix, collect(DISTINCT img.id) AS ids'
+].join('\n')
 
 /** `Image` nodes whose digest an index seek on `sha256:<lowercase hex>` would miss, read once per push. */
 export const NON_CANONICAL_IMAGES = [
@@ -105,19 +106,38 @@ export function upsertStatements(mode: GraphMode): Statement[] {
  * same lookups (Cartography's own `CREATE INDEX IF NOT EXISTS` then has no effect), and it is what
  * keeps concurrent matrix legs from creating the same node twice.
  */
-export function schemaStatements(): { constraints: { label: string; text: string }[]; indexes: string[] } {
-  return {
-    constraints: NODES.map((schema) => ({
-      label: schema.label,
-      text: `CREATE CONSTRAINT IF NOT EXISTS FOR (n:${schema.label}) REQUIRE n.id IS UNIQUE`
-    })),
-    indexes: [
-      ...NODES.map((schema) => `CREATE INDEX IF NOT EXISTS FOR (n:${schema.label}) ON (n.lastupdated)`),
-      `CREATE INDEX IF NOT EXISTS FOR (n:${IMAGE_LINK.fromLabel}) ON (n.id)`,
-      `CREATE INDEX IF NOT EXISTS FOR (n:${IMAGE_LINK.fromLabel}) ON (n.${IMAGE_LINK.matchProperty})`,
-      `CREATE INDEX IF NOT EXISTS FOR ()-[r:${IMAGE_LINK.type}]->() ON (r._sub_resource_label, r._sub_resource_id)`
-    ]
-  }
+export interface SchemaObject {
+  /** The label or relationship type, and the properties, as `SHOW INDEXES` lists them. */
+  labelOrType: string
+  properties: string[]
+  /** A uniqueness constraint (with its own index) rather than a plain index. */
+  unique: boolean
+  text: string
+}
+
+const nodeIndex = (label: string, properties: string[], unique = false): SchemaObject => ({
+  labelOrType: label,
+  properties,
+  unique,
+  text: unique
+    ? `CREATE CONSTRAINT IF NOT EXISTS FOR (n:${label}) REQUIRE n.${properties[0]} IS UNIQUE`
+    : `CREATE INDEX IF NOT EXISTS FOR (n:${label}) ON (${properties.map((name) => `n.${name}`).join(', ')})`
+})
+
+export function schemaObjects(): SchemaObject[] {
+  const subResource = Object.keys(IMAGE_LINK.properties)
+  return [
+    ...NODES.map((schema) => nodeIndex(schema.label, ['id'], true)),
+    ...NODES.map((schema) => nodeIndex(schema.label, ['lastupdated'])),
+    nodeIndex(IMAGE_LINK.fromLabel, ['id']),
+    nodeIndex(IMAGE_LINK.fromLabel, [IMAGE_LINK.matchProperty]),
+    {
+      labelOrType: IMAGE_LINK.type,
+      properties: subResource,
+      unique: false,
+      text: `CREATE INDEX IF NOT EXISTS FOR ()-[r:${IMAGE_LINK.type}]->() ON (${subResource.map((name) => `r.${name}`).join(', ')})`
+    }
+  ]
 }
 
 /**
