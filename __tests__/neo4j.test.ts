@@ -256,6 +256,34 @@ describe('against Cartography on the same database', () => {
     expect(stamps.tags).toEqual([neo4j.int(TAG + 1)])
   })
 
+  it('adds the extended names without disturbing Cartography, run before and after it', async () => {
+    const { folder, delta } = await both(CLEAN)
+    await seedImagesFor(delta)
+    await runCartography(db, folder, TAG)
+    const theirs = await canonicalGraph(db)
+    const extended = deltaOf(
+      delta.reports.map((report) => ({ source: report.source, parsed: parseReport(fixture(folder, report.source)) })),
+      'extended'
+    )
+    await pushGraph(extended, target(), false, recordingHost().host)
+    await runCartography(db, folder, TAG)
+    const after = await canonicalGraph(db)
+    expect(after.nodes.filter((line) => line.includes('ScoutGraphImage'))).toHaveLength(
+      extended.nodes.filter((node) => node.label === 'ScoutGraphImage').length
+    )
+    expect(after.relationships.filter((line) => line.includes('SCOUT_BUILT_ON')).length).toBeGreaterThan(0)
+    expect(after.nodes.some((line) => line.includes('"scout_high"'))).toBe(true)
+    const cartographyPart = (graph: typeof after) => ({
+      nodes: graph.nodes
+        .filter((line) => !line.includes('ScoutGraphImage'))
+        .map((line) => line.replace(/"scout_[a-z]+":("[a-z]+"|\{"int":\d+\}),/g, '')),
+      relationships: graph.relationships
+        .filter((line) => !line.includes('SCOUT_BUILT_ON'))
+        .map((line) => line.replace(/,"scout_kind":"[a-z]+"/g, ''))
+    })
+    expect(cartographyPart(after)).toEqual(theirs)
+  })
+
   it('differs on terminal captures only where the README says: supported tags and the Windows ✓', async () => {
     const { folder, delta } = await both(TERMINAL)
     await seedImagesFor(delta)

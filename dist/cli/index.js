@@ -29799,30 +29799,30 @@ function relationshipUpsert(schema, mode) {
 }
 /**
  * Cartography links every `Image` whose `_ont_digest`, lowercased and without `sha256:`, starts with
- * the report's short digest, then every `Image` sharing an id with one of those. Canonical digests
- * (`sha256:` + lowercase hex) are found by an index seek on `'sha256:' + prefix`; the few others were
- * matched in advance by the push (`row.otherImageIds`), so no report scans every `Image`.
+ * the report's short digest, then every `Image` sharing an id with one of those. The push finds
+ * those ids first (`CANONICAL_IMAGES` by index seek, `NON_CANONICAL_IMAGES` once per push), so the
+ * write is a plain MERGE between two ids, like every other relationship.
  */
 function imageLinkUpsert() {
     return {
         text: [
             'UNWIND $rows AS row',
-            `MATCH (to:${IMAGE_LINK.to} {id: row.to})`,
-            'CALL (row) {',
-            `  MATCH (seek:${IMAGE_LINK.fromLabel}) WHERE seek.${IMAGE_LINK.matchProperty} STARTS WITH 'sha256:' + row.digestPrefix`,
-            '  RETURN seek.id AS imageId',
-            '  UNION',
-            '  UNWIND row.otherImageIds AS imageId',
-            '  RETURN imageId',
-            '}',
-            `MATCH (from:${IMAGE_LINK.fromLabel} {id: imageId})`,
-            `MERGE (from)-[r:${IMAGE_LINK.type}]->(to)`,
+            `MATCH (a:${IMAGE_LINK.fromLabel} {id: row.from})`,
+            `MATCH (b:${IMAGE_LINK.to} {id: row.to})`,
+            `MERGE (a)-[r:${IMAGE_LINK.type}]->(b)`,
             'ON CREATE SET r.firstseen = timestamp()',
             setClause('r', Object.keys(IMAGE_LINK.properties))
         ].join('\n'),
         rows: { kind: 'imageLinks' }
     };
 }
+/** Ids of the `Image` nodes whose canonical digest (`sha256:` + lowercase hex) starts with each prefix: index seeks. */
+const CANONICAL_IMAGES = [
+    'UNWIND $prefixes AS prefix',
+    `MATCH (img:${IMAGE_LINK.fromLabel}) WHERE img.${IMAGE_LINK.matchProperty} STARTS WITH 'sha256:' + prefix`,
+    // collect() skips the null ids Cartography's rule cannot link either.
+    'RETURN prefix, collect(DISTINCT img.id) AS ids'
+].join('\n');
 /** `Image` nodes whose digest an index seek on `sha256:<lowercase hex>` would miss, read once per push. */
 const NON_CANONICAL_IMAGES = [
     `MATCH (img:${IMAGE_LINK.fromLabel}) WHERE img.${IMAGE_LINK.matchProperty} IS NOT NULL AND img.id IS NOT NULL`,
@@ -29837,25 +29837,28 @@ function upsertStatements(mode) {
         imageLinkUpsert()
     ];
 }
-/**
- * Cartography creates range indexes on `id` and `lastupdated` of its labels, on `Image(id)` and on
- * BUILT_ON's sub-resource pair. Here `id` is a uniqueness constraint instead: its index serves the
- * same lookups (Cartography's own `CREATE INDEX IF NOT EXISTS` then has no effect), and it is what
- * keeps concurrent matrix legs from creating the same node twice.
- */
-function schemaStatements() {
-    return {
-        constraints: NODES.map((schema) => ({
-            label: schema.label,
-            text: `CREATE CONSTRAINT IF NOT EXISTS FOR (n:${schema.label}) REQUIRE n.id IS UNIQUE`
-        })),
-        indexes: [
-            ...NODES.map((schema) => `CREATE INDEX IF NOT EXISTS FOR (n:${schema.label}) ON (n.lastupdated)`),
-            `CREATE INDEX IF NOT EXISTS FOR (n:${IMAGE_LINK.fromLabel}) ON (n.id)`,
-            `CREATE INDEX IF NOT EXISTS FOR (n:${IMAGE_LINK.fromLabel}) ON (n.${IMAGE_LINK.matchProperty})`,
-            `CREATE INDEX IF NOT EXISTS FOR ()-[r:${IMAGE_LINK.type}]->() ON (r._sub_resource_label, r._sub_resource_id)`
-        ]
-    };
+const nodeIndex = (label, properties, unique = false) => ({
+    labelOrType: label,
+    properties,
+    unique,
+    text: unique
+        ? `CREATE CONSTRAINT IF NOT EXISTS FOR (n:${label}) REQUIRE n.${properties[0]} IS UNIQUE`
+        : `CREATE INDEX IF NOT EXISTS FOR (n:${label}) ON (${properties.map((name) => `n.${name}`).join(', ')})`
+});
+function schemaObjects() {
+    const subResource = Object.keys(IMAGE_LINK.properties);
+    return [
+        ...NODES.map((schema) => nodeIndex(schema.label, ['id'], true)),
+        ...NODES.map((schema) => nodeIndex(schema.label, ['lastupdated'])),
+        nodeIndex(IMAGE_LINK.fromLabel, ['id']),
+        nodeIndex(IMAGE_LINK.fromLabel, [IMAGE_LINK.matchProperty]),
+        {
+            labelOrType: IMAGE_LINK.type,
+            properties: subResource,
+            unique: false,
+            text: `CREATE INDEX IF NOT EXISTS FOR ()-[r:${IMAGE_LINK.type}]->() ON (${subResource.map((name) => `r.${name}`).join(', ')})`
+        }
+    ];
 }
 /**
  * Cartography's cleanup, generalised to every element the schema declares: whatever carries another
@@ -29909,7 +29912,9 @@ async function pushGraph(delta, settings, runCleanup, host) {
             throw new Neo4jPushError(tooOld);
         host.info(`Connected to ${server.agent ?? 'Neo4j'} at ${displayUri(settings.uri)}`);
         session = driver.session({ defaultAccessMode: neo4j.session.WRITE, ...(settings.database ? { database: settings.database } : {}) });
+        const schemaStarted = performance.now();
         await ensureSchema(session, host);
+        host.debug(`Schema objects checked in ${Math.round(performance.now() - schemaStarted)} ms`);
         const result = await writeDelta(neo4j, session, delta, host);
         host.info(`Pushed ${delta.nodes.length} node(s), ${delta.relationships.length} relationship(s) and ${delta.imageLinks.length} digest link(s): ` +
             `${result.nodesCreated} node(s) and ${result.relationshipsCreated} relationship(s) created, ${result.propertiesSet} properties set`);
@@ -29938,47 +29943,31 @@ function serverTooOld(agent) {
     return `${agent} is too old: scout-graph-action (like Cartography) needs Neo4j ${MINIMUM_SERVER.join('.')} or later`;
 }
 /**
- * Constraints first: a Cartography run may already have made a plain index on `id`, which a
- * constraint cannot coexist with, so that index is replaced. Anything that cannot be created
- * (no schema privilege, duplicates left by an earlier concurrent writer) is a warning: the push
- * still lands, only without the guarantee the constraint gives.
+ * One read of the existing indexes; only what is missing is created (a normal push creates nothing).
+ * A Cartography run may have made a plain index on `id`, which a constraint cannot coexist with, so
+ * that index is replaced. Anything that cannot be created (no schema privilege, duplicates left by
+ * an earlier concurrent writer) is a warning: the push still lands, without that guarantee.
  */
 async function ensureSchema(session, host) {
-    const { constraints, indexes } = schemaStatements();
-    for (const constraint of constraints) {
+    const existing = (await session.executeRead((tx) => tx.run('SHOW INDEXES YIELD name, labelsOrTypes, properties, owningConstraint'))).records.map((record) => ({
+        name: String(record.get('name')),
+        key: JSON.stringify([record.get('labelsOrTypes'), record.get('properties')]),
+        unique: record.get('owningConstraint') !== null
+    }));
+    for (const object of schemaObjects()) {
+        const key = JSON.stringify([[object.labelOrType], object.properties]);
+        const same = existing.filter((index) => index.key === key);
+        if (same.some((index) => index.unique || !object.unique))
+            continue;
         try {
-            await session.executeWrite((tx) => tx.run(constraint.text));
-        }
-        catch (error) {
-            if (errorCode(error) !== 'Neo.ClientError.Schema.IndexAlreadyExists') {
-                host.warning(`Neo4j: cannot create a uniqueness constraint on ${constraint.label}(id): ${firstLine(error)}`);
-                continue;
-            }
-            await replaceIndexWithConstraint(session, constraint, host);
-        }
-    }
-    for (const index of indexes) {
-        try {
-            await session.executeWrite((tx) => tx.run(index));
-        }
-        catch (error) {
-            host.warning(`Neo4j: cannot create an index (${index}): ${firstLine(error)}`);
-        }
-    }
-}
-async function replaceIndexWithConstraint(session, constraint, host) {
-    try {
-        const found = await session.executeRead((tx) => tx.run(`SHOW INDEXES YIELD name, labelsOrTypes, properties, owningConstraint
-         WHERE labelsOrTypes = [$label] AND properties = ['id'] AND owningConstraint IS NULL RETURN name`, { label: constraint.label }));
-        for (const record of found.records) {
             // Index names are generated by Neo4j (`index_1a2b3c`) or given by an administrator: quoted either way.
-            const name = String(record.get('name')).replaceAll('`', '``');
-            await session.executeWrite((tx) => tx.run(`DROP INDEX \`${name}\` IF EXISTS`));
+            for (const plain of same)
+                await session.executeWrite((tx) => tx.run(`DROP INDEX \`${plain.name.replaceAll('`', '``')}\` IF EXISTS`));
+            await session.executeWrite((tx) => tx.run(object.text));
         }
-        await session.executeWrite((tx) => tx.run(constraint.text));
-    }
-    catch (error) {
-        host.warning(`Neo4j: cannot replace the index on ${constraint.label}(id) by a uniqueness constraint: ${firstLine(error)}`);
+        catch (error) {
+            host.warning(`Neo4j: cannot create ${object.unique ? 'a uniqueness constraint' : 'an index'} on ${object.labelOrType}(${object.properties.join(', ')}): ${firstLine(error)}`);
+        }
     }
 }
 /** The whole delta in one transaction: it lands whole or not at all, and the driver retries it on transient errors. */
@@ -29986,12 +29975,11 @@ async function writeDelta(neo4j, session, delta, host) {
     const common = { updateTag: neo4j.int(delta.updateTag), moduleName: MODULE_NAME, moduleVersion: VERSION };
     return session.executeWrite(async (tx) => {
         const result = { nodesCreated: 0, relationshipsCreated: 0, propertiesSet: 0 };
-        const others = (await tx.run(NON_CANONICAL_IMAGES)).records.map((record) => ({
-            id: record.get('id'),
-            digest: String(record.get('digest'))
-        }));
+        const matchStarted = performance.now();
+        const imageIds = await matchImages(tx, delta);
+        host.debug(`Matched ${delta.imageLinks.length} digest prefix(es) to Image nodes in ${Math.round(performance.now() - matchStarted)} ms`);
         for (const statement of upsertStatements(delta.mode)) {
-            const rows = statementRows(neo4j, statement, delta, others);
+            const rows = statementRows(neo4j, statement, delta, imageIds);
             for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
                 const started = performance.now();
                 const summary = (await tx.run(statement.text, { ...common, rows: rows.slice(start, start + ROWS_PER_STATEMENT) })).summary;
@@ -30005,7 +29993,24 @@ async function writeDelta(neo4j, session, delta, host) {
         return result;
     });
 }
-function statementRows(neo4j, statement, delta, others) {
+/** For each digest prefix, the ids of the `Image` nodes Cartography's rule links to it. */
+async function matchImages(tx, delta) {
+    const prefixes = [...new Set(delta.imageLinks.map((link) => link.digestPrefix))];
+    const matched = new Map(prefixes.map((prefix) => [prefix, []]));
+    if (prefixes.length === 0)
+        return matched;
+    for (const record of (await tx.run(CANONICAL_IMAGES, { prefixes })).records) {
+        matched.get(record.get('prefix'))?.push(...record.get('ids'));
+    }
+    for (const record of (await tx.run(NON_CANONICAL_IMAGES)).records) {
+        const digest = String(record.get('digest'));
+        for (const prefix of prefixes)
+            if (digest.startsWith(prefix))
+                matched.get(prefix)?.push(record.get('id'));
+    }
+    return matched;
+}
+function statementRows(neo4j, statement, delta, imageIds) {
     const properties = (values) => toNeo4jValues(neo4j, values);
     switch (statement.rows.kind) {
         case 'nodes': {
@@ -30019,12 +30024,7 @@ function statementRows(neo4j, statement, delta, others) {
                 .map((relationship) => ({ from: relationship.from.id, to: relationship.to.id, properties: properties(relationship.properties) }));
         }
         case 'imageLinks':
-            return delta.imageLinks.map((link) => ({
-                digestPrefix: link.digestPrefix,
-                to: link.to.id,
-                otherImageIds: others.filter((image) => image.digest.startsWith(link.digestPrefix)).map((image) => image.id),
-                properties: properties(link.properties)
-            }));
+            return delta.imageLinks.flatMap((link) => [...new Set(imageIds.get(link.digestPrefix))].map((from) => ({ from, to: link.to.id, properties: properties(link.properties) })));
     }
 }
 /** Counts and fixes are integers: sent as Neo4j INTEGER, as Python's driver sends them for Cartography. */
