@@ -77,14 +77,23 @@ async function floor(db: TestNeo4j, delta: GraphDelta): Promise<number> {
   await seedImages(db, REPORTS)
   await db.query('CREATE INDEX IF NOT EXISTS FOR (n:FloorNode) ON (n.id)')
   await db.query('CALL db.awaitIndexes(60)')
-  const stamp = (properties: object) => ({ ...properties, lastupdated: TAG, _module_name: 'cartography:docker_scout', _module_version: '0' })
+  const stamp = (properties: object) => ({
+    ...properties,
+    lastupdated: TAG,
+    _module_name: 'cartography:docker_scout',
+    _module_version: '0'
+  })
   const nodes = delta.nodes.map((node) => ({ id: `${node.label} ${node.id}`, properties: stamp(node.properties) }))
   const relationships = delta.relationships.map((rel) => ({
     from: `${rel.from.label} ${rel.from.id}`,
     to: `${rel.to.label} ${rel.to.id}`,
     properties: stamp(rel.properties)
   }))
-  const links = delta.imageLinks.map((link, i) => ({ from: `image-${i}`, to: `${link.to.label} ${link.to.id}`, properties: stamp(link.properties) }))
+  const links = delta.imageLinks.map((link, i) => ({
+    from: `image-${i}`,
+    to: `${link.to.label} ${link.to.id}`,
+    properties: stamp(link.properties)
+  }))
   const session = db.driver.session()
   try {
     return await seconds(() =>

@@ -4,7 +4,14 @@
  * Cartography's cleanup. The driver is loaded only when a push happens and closed on every path.
  */
 import type { Driver, Integer, ManagedTransaction, Session } from 'neo4j-driver'
-import { CANONICAL_IMAGES, NON_CANONICAL_IMAGES, cleanupStatements, schemaObjects, upsertStatements, type Statement } from '../graph/cypher.js'
+import {
+  CANONICAL_IMAGES,
+  NON_CANONICAL_IMAGES,
+  cleanupStatements,
+  schemaObjects,
+  upsertStatements,
+  type Statement
+} from '../graph/cypher.js'
 import type { GraphDelta, Properties } from '../graph/delta.js'
 import { MODULE_NAME } from '../graph/schema.js'
 import type { Host } from '../host.js'
@@ -115,7 +122,9 @@ async function ensureSchema(session: Session, host: Host): Promise<void> {
       for (const plain of same) await session.executeWrite((tx) => tx.run(`DROP INDEX \`${plain.name.replaceAll('`', '``')}\` IF EXISTS`))
       await session.executeWrite((tx) => tx.run(object.text))
     } catch (error) {
-      host.warning(`Neo4j: cannot create ${object.unique ? 'a uniqueness constraint' : 'an index'} on ${object.labelOrType}(${object.properties.join(', ')}): ${firstLine(error)}`)
+      host.warning(
+        `Neo4j: cannot create ${object.unique ? 'a uniqueness constraint' : 'an index'} on ${object.labelOrType}(${object.properties.join(', ')}): ${firstLine(error)}`
+      )
     }
   }
 }
