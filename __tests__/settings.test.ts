@@ -48,6 +48,12 @@ describe('settings', () => {
     [{ reports: 'x', concurrency: '0' }, 'concurrency', /from 1 to 64/],
     [{ reports: 'x', cleanup: 'yes' }, 'cleanup', /expected true or false/],
     [{ reports: 'x', cleanup: 'true' }, 'cleanup', /needs neo4j-uri/],
+    [{ reports: 'x', 's3-uri': 'https://bucket/x' }, 's3-uri', /expected s3:\/\/bucket\/prefix\//],
+    [{ reports: 'x', 's3-uri': 's3://Bad_Bucket/x' }, 's3-uri', /not a valid bucket name/],
+    [{ reports: 'x', 's3-uri': 's3://192.168.1.1/x' }, 's3-uri', /not a valid bucket name/],
+    [{ reports: 'x', 's3-uri': 's3://ab/x' }, 's3-uri', /not a valid bucket name/],
+    [{ reports: 'x', 's3-uri': 's3://bucket', 's3-prune': 'true' }, 's3-prune', /refuses to prune a whole bucket/],
+    [{ reports: 'x', 's3-prune': 'true' }, 's3-prune', /needs s3-uri/],
     [{ reports: 'x', 'neo4j-uri': 'http://127.0.0.1:7474' }, 'neo4j-uri', /bolt:\/\/, bolt\+s:\/\/.* and a host/],
     [{ reports: 'x', 'neo4j-uri': 'localhost:7687' }, 'neo4j-uri', /expected/],
     [{ reports: 'x', 'neo4j-uri': 'bolt://neo4j:hunter22@db:7687' }, 'neo4j-uri', /must not contain a user name or password/],
@@ -90,8 +96,15 @@ describe('settings', () => {
     })
   })
 
-  it('refuses inputs whose feature this version does not ship, rather than ignore them', async () => {
-    expect((await rejection({ reports: 'x', 's3-uri': 's3://bucket/reports/' })).input).toBe('s3-uri')
+  it('reads the S3 target: a prefix always ends in "/", so reports never mixes with reports-old/', async () => {
+    expect((await build({ reports: 'x', 's3-uri': 's3://scout-reports/nightly' })).s3).toEqual({
+      bucket: 'scout-reports',
+      prefix: 'nightly/',
+      prune: false,
+      forcePathStyle: false
+    })
+    expect((await build({ reports: 'x', 's3-uri': 's3://scout-reports/a/b/', 's3-prune': 'true' })).s3?.prefix).toBe('a/b/')
+    expect((await build({ reports: 'x', 's3-uri': 's3://scout-reports' })).s3?.prefix).toBe('')
   })
 
   it('reads the Neo4j target, and never echoes a password given in the URI', async () => {

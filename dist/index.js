@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8298:
+/***/ 30767:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28424,11 +28424,11 @@ const INPUTS = [
     { name: 'graph-file', kind: 'string' }
 ];
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -29464,15 +29464,15 @@ function withoutUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(31421);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/scan/provision.ts
 /**
  * Makes sure `docker scout` runs. When it already does, it is used as it is. Otherwise the Scout CLI
@@ -29525,10 +29525,10 @@ async function ensureScout(source, host) {
         toolDir = await download(tc, source, host);
     const binary = external_node_path_default().join(toolDir, process.platform === 'win32' ? 'docker-scout.exe' : 'docker-scout');
     const pluginDir = external_node_path_default().join(process.env.DOCKER_CONFIG || external_node_path_default().join(external_node_os_default().homedir(), '.docker'), 'cli-plugins');
-    await (0,promises_namespaceObject.mkdir)(pluginDir, { recursive: true });
+    await (0,promises_.mkdir)(pluginDir, { recursive: true });
     const plugin = external_node_path_default().join(pluginDir, external_node_path_default().basename(binary));
-    await (0,promises_namespaceObject.copyFile)(binary, plugin);
-    await (0,promises_namespaceObject.chmod)(plugin, 0o755);
+    await (0,promises_.copyFile)(binary, plugin);
+    await (0,promises_.chmod)(plugin, 0o755);
     const installed = await scoutVersion();
     if (!installed.ok)
         throw new ScoutSetupError(`installed ${plugin}, but "docker scout version" still fails: ${installed.output}`);
@@ -29546,7 +29546,7 @@ async function download(tc, source, host) {
             throw new ScoutSetupError(`cannot download ${url}: ${error.message.split('\n')[0]}`);
         }
     };
-    const checksums = await (0,promises_namespaceObject.readFile)(await fetch(`docker-scout_${source.version}_checksums.txt`), 'utf8');
+    const checksums = await (0,promises_.readFile)(await fetch(`docker-scout_${source.version}_checksums.txt`), 'utf8');
     const expected = new RegExp(`^([0-9a-f]{64})\\s+\\*?${asset.replaceAll('.', '\\.')}$`, 'm').exec(checksums)?.[1];
     if (!expected)
         throw new ScoutSetupError(`the checksums of Scout CLI ${source.version} do not list ${asset}`);
@@ -29562,7 +29562,7 @@ async function download(tc, source, host) {
 function sha256(file) {
     return new Promise((resolve, reject) => {
         const hash = (0,external_node_crypto_.createHash)('sha256');
-        (0,external_node_fs_namespaceObject.createReadStream)(file)
+        (0,external_node_fs_.createReadStream)(file)
             .on('error', reject)
             .on('data', (chunk) => hash.update(chunk))
             .on('end', () => resolve(hash.digest('hex')));
@@ -29571,7 +29571,7 @@ function sha256(file) {
 /** `docker scout version`: whether it runs, and its first line of output (or of the error). */
 function scoutVersion() {
     return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', ['scout', 'version'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+        const child = (0,external_node_child_process_.spawn)('docker', ['scout', 'version'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
         let output = '';
         child.stdout.on('data', (chunk) => (output += chunk.toString()));
         child.stderr.on('data', (chunk) => (output += chunk.toString()));
@@ -29622,7 +29622,7 @@ function scoutArguments(settings, reference, output) {
 }
 async function scanImages(settings, host, timing = { retryBaseMs: 2000 }) {
     const reportDir = external_node_path_default().join(settings.outputDir, 'reports');
-    await (0,promises_namespaceObject.mkdir)(reportDir, { recursive: true });
+    await (0,promises_.mkdir)(reportDir, { recursive: true });
     const limit = pLimit(settings.scan.concurrency);
     const freeWorkers = Array.from({ length: settings.scan.concurrency }, (_, i) => i);
     let done = 0;
@@ -29656,7 +29656,7 @@ async function scanOne(settings, reference, reportDir, worker, host, timing) {
             if (parsed.status === 'not-a-report' || parsed.status === 'undecodable') {
                 return { image: reference, source, error: `docker scout exited 0 but the file is not a report (${parsed.reason ?? parsed.status})` };
             }
-            return { image: reference, source, parsed };
+            return { image: reference, source, file, parsed };
         }
         if (run.stderr.includes('image has no base image')) {
             return {
@@ -29675,7 +29675,7 @@ async function scanOne(settings, reference, reportDir, worker, host, timing) {
 }
 async function readReport(file) {
     try {
-        return parseReport(await (0,promises_namespaceObject.readFile)(file));
+        return parseReport(await (0,promises_.readFile)(file));
     }
     catch {
         return undefined;
@@ -29706,9 +29706,9 @@ function classify(run, timeoutSeconds) {
 /** One scout process in its own process group, so a timeout kills it and everything it started. */
 async function runScout(settings, reference, output, worker) {
     const cacheDir = external_node_path_default().join(settings.outputDir, '.scout-cache', String(worker));
-    await (0,promises_namespaceObject.mkdir)(cacheDir, { recursive: true });
+    await (0,promises_.mkdir)(cacheDir, { recursive: true });
     const attempt = await new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', scoutArguments(settings, reference, output), {
+        const child = (0,external_node_child_process_.spawn)('docker', scoutArguments(settings, reference, output), {
             env: { ...process.env, ...settings.scan.credentials, DOCKER_SCOUT_CACHE_DIR: cacheDir },
             stdio: ['ignore', 'ignore', 'pipe'],
             detached: true
@@ -29731,7 +29731,7 @@ async function runScout(settings, reference, output, worker) {
     });
     // The log keeps Scout's stderr beside the report, never a credential it might echo.
     const redacted = Object.values(settings.scan.credentials).reduce((text, secret) => text.replaceAll(secret, '***'), attempt.stderr);
-    await (0,promises_namespaceObject.writeFile)(`${output.slice(0, -'.txt'.length)}.log`, redacted);
+    await (0,promises_.writeFile)(`${output.slice(0, -'.txt'.length)}.log`, redacted);
     return { ...attempt, stderr: redacted };
 }
 function killGroup(pid) {
@@ -30066,6 +30066,116 @@ function redact(text, secret) {
     return secret === '' ? text : text.replaceAll(secret, '***');
 }
 
+;// CONCATENATED MODULE: ./src/sinks/s3.ts
+/**
+ * Leaves the run's reports under an S3 prefix, where `cartography --docker-scout-source s3://…` reads
+ * them later: one object per image, named from its reference (a new scan overwrites the previous
+ * report), with a SHA-256 the server verifies. Credentials and region come from the AWS SDK's default
+ * chain only. The SDK is loaded only when `s3-uri` is set.
+ */
+
+
+class S3Error extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'S3Error';
+    }
+}
+const loadSdk = () => __nccwpck_require__.e(/* import() */ 711).then(__nccwpck_require__.t.bind(__nccwpck_require__, 53711, 19));
+const MAX_ATTEMPTS = 5;
+const DELETE_BATCH = 1000;
+const UPLOAD_CONCURRENCY = 8;
+async function client(settings) {
+    const { S3Client } = await loadSdk();
+    return new S3Client({ forcePathStyle: settings.forcePathStyle, maxAttempts: MAX_ATTEMPTS });
+}
+/** Before any scan: a region and credentials must resolve, or the run stops here saying which is missing. */
+async function checkS3Access(settings) {
+    const s3 = await client(settings);
+    try {
+        try {
+            await s3.config.region();
+        }
+        catch {
+            throw new S3Error('s3-uri: no AWS region: set AWS_REGION (aws-actions/configure-aws-credentials sets it)');
+        }
+        try {
+            await s3.config.credentials();
+        }
+        catch (error) {
+            throw new S3Error(`s3-uri: no AWS credentials from the SDK's default chain (environment, web identity, profile, instance role): ${s3_firstLine(error)}`);
+        }
+    }
+    finally {
+        s3.destroy();
+    }
+}
+async function uploadReports(settings, items, prune, host) {
+    const { PutObjectCommand } = await loadSdk();
+    const s3 = await client(settings);
+    const result = { uploaded: [], failed: [], pruned: [] };
+    try {
+        const queue = [...items];
+        const worker = async () => {
+            for (let item = queue.shift(); item; item = queue.shift()) {
+                const key = `${settings.prefix}${item.name}`;
+                try {
+                    const body = await (0,promises_.readFile)(item.file);
+                    await s3.send(new PutObjectCommand({
+                        Bucket: settings.bucket,
+                        Key: key,
+                        Body: body,
+                        ContentType: 'text/plain; charset=utf-8',
+                        ChecksumSHA256: (0,external_node_crypto_.createHash)('sha256').update(body).digest('base64')
+                    }));
+                    result.uploaded.push(key);
+                }
+                catch (error) {
+                    result.failed.push({ key, reason: s3_firstLine(error) });
+                }
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, items.length) }, worker));
+        host.info(`Uploaded ${result.uploaded.length} report(s) to s3://${settings.bucket}/${settings.prefix}`);
+        if (prune)
+            result.pruned = await pruneOthers(s3, settings, new Set(result.uploaded), host);
+        return result;
+    }
+    finally {
+        s3.destroy();
+    }
+}
+/** Deletes the objects under the prefix that this run did not write, and nothing outside it. */
+async function pruneOthers(s3, settings, written, host) {
+    if (settings.prefix === '')
+        throw new S3Error('s3-prune refuses to prune a whole bucket: give s3-uri a prefix');
+    const { ListObjectsV2Command, DeleteObjectsCommand } = await loadSdk();
+    const stale = [];
+    let token;
+    do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix, ContinuationToken: token }));
+        for (const object of page.Contents ?? []) {
+            if (object.Key && object.Key.startsWith(settings.prefix) && !written.has(object.Key))
+                stale.push(object.Key);
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    for (let start = 0; start < stale.length; start += DELETE_BATCH) {
+        const batch = stale.slice(start, start + DELETE_BATCH);
+        const deleted = await s3.send(new DeleteObjectsCommand({ Bucket: settings.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+        if (deleted.Errors && deleted.Errors.length > 0) {
+            throw new S3Error(`s3-prune could not delete ${deleted.Errors.length} object(s), first ${deleted.Errors[0].Key}: ${deleted.Errors[0].Message}`);
+        }
+    }
+    host.info(`Pruned ${stale.length} report(s) under s3://${settings.bucket}/${settings.prefix} that this run did not write`);
+    return stale;
+}
+function s3_firstLine(error) {
+    const failure = error;
+    const status = failure.$metadata?.httpStatusCode;
+    return `${failure.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${(failure.message ?? String(error)).split('\n')[0]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 /**
  * The pipeline both front ends run: read (or scan) reports, build the graph, publish. Each stage runs
@@ -30082,9 +30192,12 @@ function redact(text, secret) {
 
 
 
+
 const READ_CONCURRENCY = 16;
 async function runPipeline(settings, host) {
-    await (0,promises_namespaceObject.mkdir)(settings.outputDir, { recursive: true });
+    await (0,promises_.mkdir)(settings.outputDir, { recursive: true });
+    if (settings.s3)
+        await host.group('Check S3 access', () => checkS3Access(settings.s3));
     if (settings.images.length > 0)
         await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host));
     const scanned = settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : [];
@@ -30096,13 +30209,13 @@ async function runPipeline(settings, host) {
     const delta = await host.group('Build the graph', async () => {
         const ingested = outcomes.flatMap((outcome) => (outcome.parsed ? [{ source: outcome.source, parsed: outcome.parsed }] : []));
         const built = buildDelta(ingested, settings.graphMode, settings.updateTag);
-        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(settings.graphFile), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(settings.graphFile, serializeDelta(built));
+        await (0,promises_.mkdir)(external_node_path_default().dirname(settings.graphFile), { recursive: true });
+        await (0,promises_.writeFile)(settings.graphFile, serializeDelta(built));
         host.info(`${built.nodes.length} node(s), ${built.relationships.length} relationship(s), ${built.imageLinks.length} image link(s) → ${settings.graphFile}`);
         return built;
     });
     const errors = [];
-    const { neo4j } = settings;
+    const { neo4j, s3 } = settings;
     if (neo4j) {
         await host.group('Push the graph to Neo4j', async () => {
             const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta) : undefined;
@@ -30116,11 +30229,45 @@ async function runPipeline(settings, host) {
             }
         });
     }
+    if (s3) {
+        await host.group(`Upload the reports to s3://${s3.bucket}/${s3.prefix}`, async () => {
+            const blocker = s3.prune ? cleanupBlocker(outcomes, delta) : undefined;
+            if (blocker)
+                host.warning(`s3-prune skipped: ${blocker}`);
+            try {
+                const result = await uploadReports(s3, uploadItems(outcomes, host), s3.prune && blocker === undefined, host);
+                for (const failure of result.failed)
+                    errors.push(`S3 upload of ${failure.key} failed: ${failure.reason}`);
+            }
+            catch (error) {
+                errors.push(error.message);
+            }
+        });
+    }
     publishOutputs(settings, entries, host);
     if (settings.summary)
         await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries)));
     const violations = policyViolations(entries, settings.failOn);
     return { entries, delta, violations, errors };
+}
+/**
+ * What goes to S3: every readable report, once per image (a later report of the same image replaces
+ * it, as the next scan will), named from the image reference. Files Cartography could not read stay
+ * out: an undecodable object would block its cleanup.
+ */
+function uploadItems(outcomes, host) {
+    const byName = new Map();
+    for (const outcome of [...outcomes].sort((a, b) => compareCodePoints(a.source, b.source))) {
+        if (outcome.file === undefined || outcome.parsed?.status !== 'report')
+            continue;
+        const image = outcome.image ?? outcome.parsed.target ?? outcome.source;
+        const name = reportFileName(image);
+        const earlier = byName.get(name);
+        if (earlier)
+            host.warning(`${earlier.file} and ${outcome.file} are both reports of ${image}: only the last is uploaded`);
+        byName.set(name, { name, file: outcome.file, image });
+    }
+    return [...byName.values()].map(({ name, file }) => ({ name, file }));
 }
 /**
  * Cartography's gating, made stricter by one rule: an image whose scan failed has no report, so its
@@ -30142,12 +30289,12 @@ async function readReports(files, host) {
     return Promise.all(files.map((file) => limit(async () => {
         const source = displayPath(file);
         try {
-            const parsed = parseReport(await (0,promises_namespaceObject.readFile)(file));
+            const parsed = parseReport(await (0,promises_.readFile)(file));
             if (parsed.status !== 'report')
                 host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`);
             for (const warning of parsed.warnings)
                 host.warning(`${source}: ${warning}`);
-            return { source, parsed };
+            return { source, file, parsed };
         }
         catch (error) {
             const reason = `cannot read: ${error.code ?? String(error)}`;
@@ -33920,19 +34067,12 @@ class InputError extends Error {
 }
 const FAIL_RULES = ['error', 'outdated', 'fixable-critical', 'fixable-high', 'fixable-medium', 'fixable-low'];
 const IMAGE_SCHEMES = ['registry', 'local', 'image', 'oci-dir', 'archive', 'fs'];
-/** Inputs of the contract whose feature this version does not ship yet: refused, never ignored. */
-const NOT_YET_SUPPORTED = ['s3-uri', 's3-prune'];
 const NEO4J_SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc'];
 /** How long a push keeps retrying transient Neo4j errors before it gives up. */
 const NEO4J_RETRY_SECONDS = 60;
 async function buildSettings(raw, context) {
     // The runner injects action.yml defaults; a test harness or the CLI may not.
     const input = (name) => raw[name]?.trim() || staticDefault(name);
-    for (const name of NOT_YET_SUPPORTED) {
-        if (input(name) !== staticDefault(name)) {
-            throw new InputError(name, 'is not supported by this version of scout-graph-action yet');
-        }
-    }
     const outputDir = external_node_path_default().resolve(input('output-dir') || (context.env.RUNNER_TEMP ? external_node_path_default().join(context.env.RUNNER_TEMP, 'scout-graph') : 'scout-graph'));
     const shard = input('shard') === '' ? undefined : parseShard(input('shard'));
     const requested = await readImages(input('images'), input('images-file'));
@@ -33967,6 +34107,7 @@ async function buildSettings(raw, context) {
             scan[key] = safeArgument(name, input(name));
     }
     const neo4j = neo4jSettings(input);
+    const s3 = s3Settings(input, context.env);
     return {
         images,
         ...(shard ? { shard } : {}),
@@ -33976,6 +34117,7 @@ async function buildSettings(raw, context) {
         graphMode: parseChoice('graph-mode', input('graph-mode'), ['cartography', 'extended']),
         updateTag: input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag')),
         ...(neo4j ? { neo4j } : {}),
+        ...(s3 ? { s3 } : {}),
         scan,
         summary: parseBoolean('summary', input('summary')),
         comment: parseChoice('comment', input('comment'), ['auto', 'always', 'never']),
@@ -34002,6 +34144,36 @@ function neo4jSettings(input) {
         retrySeconds: NEO4J_RETRY_SECONDS
     };
 }
+function s3Settings(input, env) {
+    const prune = parseBoolean('s3-prune', input('s3-prune'));
+    const uri = input('s3-uri');
+    if (uri === '') {
+        if (prune)
+            throw new InputError('s3-prune', 'needs s3-uri (it prunes that prefix)');
+        return undefined;
+    }
+    const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(uri);
+    if (!match)
+        throw new InputError('s3-uri', `expected s3://bucket/prefix/, got ${JSON.stringify(uri)}`);
+    const [, bucket, rawPrefix] = match;
+    if (!validBucket(bucket)) {
+        throw new InputError('s3-uri', `${JSON.stringify(bucket)} is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)`);
+    }
+    if (/[\p{Cc}]/u.test(rawPrefix))
+        throw new InputError('s3-uri', 'the prefix contains control characters');
+    // Cartography matches keys by plain prefix: without the slash, `reports` would also take `reports-old/`.
+    const prefix = rawPrefix === '' || rawPrefix.endsWith('/') ? rawPrefix : `${rawPrefix}/`;
+    if (prune && prefix === '')
+        throw new InputError('s3-prune', 'refuses to prune a whole bucket: give s3-uri a prefix');
+    return { bucket, prefix, prune, forcePathStyle: parseBoolean('AWS_S3_FORCE_PATH_STYLE', env.AWS_S3_FORCE_PATH_STYLE || 'false') };
+}
+function validBucket(name) {
+    return (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+        !name.includes('..') &&
+        !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+        !name.startsWith('xn--') &&
+        !name.endsWith('-s3alias'));
+}
 /** A Bolt URI without user information: the password has an input of its own and must never sit in a URI that logs echo. */
 function parseNeo4jUri(value) {
     let url;
@@ -34026,7 +34198,7 @@ async function readImages(images, imagesFile) {
     if (imagesFile !== '') {
         let text;
         try {
-            text = await (0,promises_namespaceObject.readFile)(imagesFile, 'utf8');
+            text = await (0,promises_.readFile)(imagesFile, 'utf8');
         }
         catch (error) {
             throw new InputError('images-file', `cannot read ${imagesFile}: ${error.code ?? String(error)}`);
@@ -34198,7 +34370,7 @@ async function run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8298);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30767);
 
 await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34298,6 +34470,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 31421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 37540:
 /***/ ((module) => {
 
@@ -34333,6 +34512,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 73024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 51455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 37067:
 /***/ ((module) => {
 
@@ -34347,6 +34540,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 44708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 77030:
 /***/ ((module) => {
 
@@ -34354,10 +34554,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 48161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 76760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
 
 /***/ }),
 

@@ -5,16 +5,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import { buildDelta, serializeDelta, type GraphDelta } from './graph/delta.js'
+import { buildDelta, compareCodePoints, serializeDelta, type GraphDelta } from './graph/delta.js'
 import type { Host } from './host.js'
 import { policyViolations } from './publish/policy.js'
 import { renderSummary } from './publish/summary.js'
 import { isOutdated, toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
 import { parseReport } from './report/parse.js'
 import { ensureScout } from './scan/provision.js'
-import { scanImages } from './scan/scan.js'
+import { reportFileName, scanImages } from './scan/scan.js'
 import type { Settings } from './settings.js'
 import { pushGraph } from './sinks/neo4j.js'
+import { checkS3Access, uploadReports, type S3Settings, type UploadItem } from './sinks/s3.js'
 
 export interface RunResult {
   entries: RecommendationEntry[]
@@ -29,6 +30,7 @@ const READ_CONCURRENCY = 16
 
 export async function runPipeline(settings: Settings, host: Host): Promise<RunResult> {
   await mkdir(settings.outputDir, { recursive: true })
+  if (settings.s3) await host.group('Check S3 access', () => checkS3Access(settings.s3 as S3Settings))
   if (settings.images.length > 0) await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host))
   const scanned =
     settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : []
@@ -51,7 +53,7 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
   })
 
   const errors: string[] = []
-  const { neo4j } = settings
+  const { neo4j, s3 } = settings
   if (neo4j) {
     await host.group('Push the graph to Neo4j', async () => {
       const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta) : undefined
@@ -64,10 +66,41 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
     })
   }
 
+  if (s3) {
+    await host.group(`Upload the reports to s3://${s3.bucket}/${s3.prefix}`, async () => {
+      const blocker = s3.prune ? cleanupBlocker(outcomes, delta) : undefined
+      if (blocker) host.warning(`s3-prune skipped: ${blocker}`)
+      try {
+        const result = await uploadReports(s3, uploadItems(outcomes, host), s3.prune && blocker === undefined, host)
+        for (const failure of result.failed) errors.push(`S3 upload of ${failure.key} failed: ${failure.reason}`)
+      } catch (error) {
+        errors.push((error as Error).message)
+      }
+    })
+  }
+
   publishOutputs(settings, entries, host)
   if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries)))
   const violations = policyViolations(entries, settings.failOn)
   return { entries, delta, violations, errors }
+}
+
+/**
+ * What goes to S3: every readable report, once per image (a later report of the same image replaces
+ * it, as the next scan will), named from the image reference. Files Cartography could not read stay
+ * out: an undecodable object would block its cleanup.
+ */
+function uploadItems(outcomes: readonly ImageOutcome[], host: Host): UploadItem[] {
+  const byName = new Map<string, UploadItem & { image: string }>()
+  for (const outcome of [...outcomes].sort((a, b) => compareCodePoints(a.source, b.source))) {
+    if (outcome.file === undefined || outcome.parsed?.status !== 'report') continue
+    const image = outcome.image ?? outcome.parsed.target ?? outcome.source
+    const name = reportFileName(image)
+    const earlier = byName.get(name)
+    if (earlier) host.warning(`${earlier.file} and ${outcome.file} are both reports of ${image}: only the last is uploaded`)
+    byName.set(name, { name, file: outcome.file, image })
+  }
+  return [...byName.values()].map(({ name, file }) => ({ name, file }))
 }
 
 /**
@@ -93,7 +126,7 @@ async function readReports(files: readonly string[], host: Host): Promise<ImageO
           const parsed = parseReport(await readFile(file))
           if (parsed.status !== 'report') host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`)
           for (const warning of parsed.warnings) host.warning(`${source}: ${warning}`)
-          return { source, parsed }
+          return { source, file, parsed }
         } catch (error) {
           const reason = `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
           host.warning(`${source}: ${reason}`)

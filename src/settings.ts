@@ -10,6 +10,7 @@ import type { GraphMode } from './graph/schema.js'
 import { INPUTS, type RawInputs } from './inputs.js'
 import { DEFAULT_SCOUT_VERSION, SCOUT_RELEASES, type ScoutSource } from './scan/provision.js'
 import type { Neo4jSettings } from './sinks/neo4j.js'
+import type { S3Settings } from './sinks/s3.js'
 
 export class InputError extends Error {
   constructor(
@@ -52,6 +53,8 @@ export interface Settings {
   updateTag: number
   /** Set when `neo4j-uri` is: where the graph is pushed. */
   neo4j?: Neo4jSettings
+  /** Set when `s3-uri` is: where the reports are left for Cartography. */
+  s3?: S3Settings
   scan: ScanSettings
   summary: boolean
   comment: CommentMode
@@ -62,8 +65,6 @@ export interface Settings {
 }
 
 const IMAGE_SCHEMES = ['registry', 'local', 'image', 'oci-dir', 'archive', 'fs']
-/** Inputs of the contract whose feature this version does not ship yet: refused, never ignored. */
-const NOT_YET_SUPPORTED = ['s3-uri', 's3-prune']
 const NEO4J_SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']
 /** How long a push keeps retrying transient Neo4j errors before it gives up. */
 const NEO4J_RETRY_SECONDS = 60
@@ -78,12 +79,6 @@ export interface SettingsContext {
 export async function buildSettings(raw: RawInputs, context: SettingsContext): Promise<Settings> {
   // The runner injects action.yml defaults; a test harness or the CLI may not.
   const input = (name: string): string => raw[name]?.trim() || staticDefault(name)
-  for (const name of NOT_YET_SUPPORTED) {
-    if (input(name) !== staticDefault(name)) {
-      throw new InputError(name, 'is not supported by this version of scout-graph-action yet')
-    }
-  }
-
   const outputDir = path.resolve(
     input('output-dir') || (context.env.RUNNER_TEMP ? path.join(context.env.RUNNER_TEMP, 'scout-graph') : 'scout-graph')
   )
@@ -121,6 +116,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
   }
 
   const neo4j = neo4jSettings(input)
+  const s3 = s3Settings(input, context.env)
   return {
     images,
     ...(shard ? { shard } : {}),
@@ -130,6 +126,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     graphMode: parseChoice('graph-mode', input('graph-mode'), ['cartography', 'extended']),
     updateTag: input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag')),
     ...(neo4j ? { neo4j } : {}),
+    ...(s3 ? { s3 } : {}),
     scan,
     summary: parseBoolean('summary', input('summary')),
     comment: parseChoice('comment', input('comment'), ['auto', 'always', 'never']),
@@ -155,6 +152,39 @@ function neo4jSettings(input: (name: string) => string): Neo4jSettings | undefin
     cleanup,
     retrySeconds: NEO4J_RETRY_SECONDS
   }
+}
+
+function s3Settings(input: (name: string) => string, env: NodeJS.ProcessEnv): S3Settings | undefined {
+  const prune = parseBoolean('s3-prune', input('s3-prune'))
+  const uri = input('s3-uri')
+  if (uri === '') {
+    if (prune) throw new InputError('s3-prune', 'needs s3-uri (it prunes that prefix)')
+    return undefined
+  }
+  const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(uri)
+  if (!match) throw new InputError('s3-uri', `expected s3://bucket/prefix/, got ${JSON.stringify(uri)}`)
+  const [, bucket, rawPrefix] = match
+  if (!validBucket(bucket)) {
+    throw new InputError(
+      's3-uri',
+      `${JSON.stringify(bucket)} is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)`
+    )
+  }
+  if (/[\p{Cc}]/u.test(rawPrefix)) throw new InputError('s3-uri', 'the prefix contains control characters')
+  // Cartography matches keys by plain prefix: without the slash, `reports` would also take `reports-old/`.
+  const prefix = rawPrefix === '' || rawPrefix.endsWith('/') ? rawPrefix : `${rawPrefix}/`
+  if (prune && prefix === '') throw new InputError('s3-prune', 'refuses to prune a whole bucket: give s3-uri a prefix')
+  return { bucket, prefix, prune, forcePathStyle: parseBoolean('AWS_S3_FORCE_PATH_STYLE', env.AWS_S3_FORCE_PATH_STYLE || 'false') }
+}
+
+function validBucket(name: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes('..') &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+    !name.startsWith('xn--') &&
+    !name.endsWith('-s3alias')
+  )
 }
 
 /** A Bolt URI without user information: the password has an input of its own and must never sit in a URI that logs echo. */

@@ -33,6 +33,8 @@ export interface ImageOutcome {
   /** The reference as given, when the image was scanned. */
   image?: string
   source: string
+  /** The report file on disk, when there is one. */
+  file?: string
   parsed?: ParsedReport
   /** Why the scan failed, when it did. */
   error?: string

@@ -98,7 +98,7 @@ async function scanOne(
       if (parsed.status === 'not-a-report' || parsed.status === 'undecodable') {
         return { image: reference, source, error: `docker scout exited 0 but the file is not a report (${parsed.reason ?? parsed.status})` }
       }
-      return { image: reference, source, parsed }
+      return { image: reference, source, file, parsed }
     }
     if (run.stderr.includes('image has no base image')) {
       return {
