@@ -37,6 +37,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'scout-version', kind: 'string' },
   { name: 'upload-artifact', kind: 'boolean', default: 'true' },
   { name: 'artifact-name', kind: 'string' },
+  { name: 'artifact-retention-days', kind: 'integer' },
   { name: 'summary', kind: 'boolean', default: 'true' },
   { name: 'comment', kind: 'string', default: 'auto' },
   { name: 'github-token', kind: 'secret', default: '${{ github.token }}', env: ['GITHUB_TOKEN'] },

@@ -8,12 +8,15 @@ import pLimit from 'p-limit'
 import { buildDelta, compareCodePoints, serializeDelta, type GraphDelta } from './graph/delta.js'
 import type { Host } from './host.js'
 import { policyViolations } from './publish/policy.js'
+import { COMMENT_LIMIT, publishComment, runUrl } from './publish/comment.js'
+import { annotate, publishOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
-import { isOutdated, toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
+import { toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
 import { parseReport } from './report/parse.js'
 import { ensureScout } from './scan/provision.js'
 import { reportFileName, scanImages } from './scan/scan.js'
 import type { Settings } from './settings.js'
+import { artifactName, uploadArtifact } from './sinks/artifact.js'
 import { pushGraph } from './sinks/neo4j.js'
 import { checkS3Access, uploadReports, type S3Settings, type UploadItem } from './sinks/s3.js'
 
@@ -79,10 +82,44 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
     })
   }
 
-  publishOutputs(settings, entries, host)
-  if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries)))
+  await publish(settings, entries, host)
   const violations = policyViolations(entries, settings.failOn)
   return { entries, delta, violations, errors }
+}
+
+/** Artifact, outputs, annotations, job summary and pull-request comment: what people see of the run. */
+async function publish(settings: Settings, entries: RecommendationEntry[], host: Host): Promise<void> {
+  const images = entries.map((entry) => entry.image)
+  const artifactId = settings.uploadArtifact
+    ? await host.group('Upload the artifact', () =>
+        uploadArtifact(
+          { github: settings.github, ...(settings.artifactRetentionDays ? { retentionDays: settings.artifactRetentionDays } : {}) },
+          settings.artifactName ?? artifactName(settings.github, images, settings.shard),
+          settings.outputDir,
+          host
+        )
+      )
+    : undefined
+  publishOutputs(
+    entries,
+    { graphFile: settings.graphFile, reportDir: settings.outputDir, ...(artifactId !== undefined ? { artifactId } : {}) },
+    host
+  )
+  annotate(entries, host)
+  const link = runUrl(settings.github)
+  if (settings.summary)
+    await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, { ...(link ? { runUrl: link } : {}) })))
+  if (settings.comment !== 'never') {
+    const markdown = renderSummary(entries, { limit: COMMENT_LIMIT - 200, ...(link ? { runUrl: link } : {}) })
+    await host.group('Pull-request comment', () =>
+      publishComment(
+        { mode: settings.comment, ...(settings.githubToken ? { token: settings.githubToken } : {}), github: settings.github },
+        images,
+        markdown,
+        host
+      )
+    )
+  }
 }
 
 /**
@@ -141,15 +178,4 @@ async function readReports(files: readonly string[], host: Host): Promise<ImageO
 function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file)
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative
-}
-
-function publishOutputs(settings: Settings, entries: RecommendationEntry[], host: Host): void {
-  const failed = entries.filter((entry) => entry.status === 'failed')
-  host.setOutput('recommendations', JSON.stringify(entries))
-  host.setOutput('graph-file', settings.graphFile)
-  host.setOutput('report-dir', settings.outputDir)
-  host.setOutput('scanned-count', String(entries.length))
-  host.setOutput('failed-count', String(failed.length))
-  host.setOutput('outdated-count', String(entries.filter(isOutdated).length))
-  host.setOutput('failed-images', JSON.stringify(failed.map((entry) => entry.image)))
 }

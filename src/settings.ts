@@ -26,6 +26,21 @@ export const FAIL_RULES = ['error', 'outdated', 'fixable-critical', 'fixable-hig
 export type FailRule = (typeof FAIL_RULES)[number]
 export type CommentMode = 'auto' | 'always' | 'never'
 
+export interface GithubContext {
+  apiUrl: string
+  serverUrl: string
+  /** `owner/name`, when on a runner. */
+  repository?: string
+  runId?: string
+  runAttempt?: string
+  workflow?: string
+  job?: string
+  /** The pull request this run belongs to, if any. */
+  pullRequest?: number
+  /** Whether the runner's artifact service can be reached (it cannot off GitHub). */
+  artifactService: boolean
+}
+
 export interface ScanSettings {
   platform?: string
   tag?: string
@@ -59,8 +74,11 @@ export interface Settings {
   summary: boolean
   comment: CommentMode
   githubToken?: string
+  /** The run this step belongs to, from the runner's environment (empty off GitHub). */
+  github: GithubContext
   uploadArtifact: boolean
   artifactName?: string
+  artifactRetentionDays?: number
   failOn: FailRule[]
 }
 
@@ -131,8 +149,12 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     summary: parseBoolean('summary', input('summary')),
     comment: parseChoice('comment', input('comment'), ['auto', 'always', 'never']),
     ...(input('github-token') ? { githubToken: input('github-token') } : {}),
+    github: await githubContext(context.env),
     uploadArtifact: parseBoolean('upload-artifact', input('upload-artifact')),
-    ...(input('artifact-name') ? { artifactName: input('artifact-name') } : {}),
+    ...(input('artifact-name') ? { artifactName: parseArtifactName(input('artifact-name')) } : {}),
+    ...(input('artifact-retention-days')
+      ? { artifactRetentionDays: parseInteger('artifact-retention-days', input('artifact-retention-days'), 1, 90) }
+      : {}),
     failOn: parseFailOn(input('fail-on'))
   }
 }
@@ -205,6 +227,33 @@ function parseNeo4jUri(value: string): string {
   return value
 }
 
+/** What the runner says about the run: `GITHUB_*` variables and the event payload. */
+async function githubContext(env: NodeJS.ProcessEnv): Promise<GithubContext> {
+  let pullRequest: number | undefined
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { number?: unknown } }
+      if (typeof event.pull_request?.number === 'number') pullRequest = event.pull_request.number
+    } catch {
+      // No readable event: no pull request to comment on.
+    }
+  }
+  const optional = {
+    repository: env.GITHUB_REPOSITORY,
+    runId: env.GITHUB_RUN_ID,
+    runAttempt: env.GITHUB_RUN_ATTEMPT,
+    workflow: env.GITHUB_WORKFLOW,
+    job: env.GITHUB_JOB
+  }
+  return {
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value)),
+    ...(pullRequest !== undefined ? { pullRequest } : {})
+  }
+}
+
 /** `images` (newline- or comma-separated) and `images-file` (one per line, `#` comments), de-duplicated. */
 async function readImages(images: string, imagesFile: string): Promise<string[]> {
   const references = splitList(images, /[\n,]/).map((reference) => validateImage('images', reference))
@@ -248,6 +297,17 @@ export function validateImage(input: string, reference: string): string {
 function safeArgument(input: string, value: string): string {
   if (value.startsWith('-') || /[\p{Cc}]/u.test(value)) {
     throw new InputError(input, `${JSON.stringify(value)} is not a valid value (no leading "-" or control characters)`)
+  }
+  return value
+}
+
+/** GitHub refuses these characters in artifact names. */
+function parseArtifactName(value: string): string {
+  if (/["<>|*?:\\/\p{Cc}]/u.test(value) || value.length > 200) {
+    throw new InputError(
+      'artifact-name',
+      `${JSON.stringify(value)} is not a valid artifact name (no " : < > | * ? \\ / or control characters)`
+    )
   }
   return value
 }

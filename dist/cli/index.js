@@ -12,7 +12,6 @@ module.exports = __nccwpck_require__(20218);
 /***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(69278);
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 46752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(23701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(25092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(21514),
   retry: __nccwpck_require__(92026),
   dump: __nccwpck_require__(88060),
   dns: __nccwpck_require__(70379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(54398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(60660).Headers
-/* unused reexport */ __nccwpck_require__(99051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(35910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(48355).FileReader
+module.exports.Headers = __nccwpck_require__(60660).Headers
+module.exports.Response = __nccwpck_require__(99051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(35910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(48355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(20109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(79061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
-/* unused reexport */ __nccwpck_require__(13726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(13726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(21238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28374,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51295);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(53994);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -28383,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 51295:
+/***/ 53994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28426,6 +28424,7 @@ const INPUTS = [
     { name: 'scout-version', kind: 'string' },
     { name: 'upload-artifact', kind: 'boolean', default: 'true' },
     { name: 'artifact-name', kind: 'string' },
+    { name: 'artifact-retention-days', kind: 'integer' },
     { name: 'summary', kind: 'boolean', default: 'true' },
     { name: 'comment', kind: 'string', default: 'auto' },
     { name: 'github-token', kind: 'secret', default: '${{ github.token }}', env: ['GITHUB_TOKEN'] },
@@ -29095,10 +29094,93 @@ function hitsRule(entry, rule) {
     return SEVERITIES.slice(0, threshold + 1).some((severity) => fixes[severity] > 0);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./src/publish/comment.ts
+/**
+ * One sticky pull-request comment per workflow, job and image set: found again by a hidden marker and
+ * updated in place, so matrix legs never overwrite one another and a new push never adds a second
+ * comment. It never fails the step: without permission (a fork's pull request) it is a warning, and
+ * the job summary carries the same text.
+ */
+
+/** GitHub refuses a comment body over 65,536 characters. */
+const COMMENT_LIMIT = 65_536;
+function commentMarker(github, images) {
+    const key = JSON.stringify([github.workflow ?? '', github.job ?? '', [...new Set(images)].sort()]);
+    return `<!-- scout-graph-action ${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 16)} -->`;
+}
+function runUrl(github) {
+    return github.repository && github.runId ? `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}` : undefined;
+}
+/** The body: marker first, then the Markdown, cut at a line with a link to the run when it is too long. */
+function commentBody(marker, markdown, link) {
+    const body = `${marker}\n${markdown}`;
+    if (body.length <= COMMENT_LIMIT)
+        return body;
+    const note = `\n\n> Cut to fit a pull-request comment; the whole summary is in the job summary${link ? ` of [this run](${link})` : ''}.\n`;
+    const room = COMMENT_LIMIT - note.length;
+    const cut = body.lastIndexOf('\n', room);
+    return `${body.slice(0, cut > marker.length ? cut : room)}${note}`;
+}
+/** Creates or updates the comment; returns its URL, or undefined when there is none to write. */
+async function publishComment(target, images, markdown, host) {
+    const { github } = target;
+    if (target.mode === 'never')
+        return undefined;
+    if (github.pullRequest === undefined || !github.repository) {
+        if (target.mode === 'always')
+            host.warning('comment: always, but this run belongs to no pull request: nothing to comment on');
+        return undefined;
+    }
+    if (!target.token) {
+        host.warning('comment: no github-token, so no pull-request comment; the job summary has the same text');
+        return undefined;
+    }
+    const [owner, repo] = github.repository.split('/');
+    const marker = commentMarker(github, images);
+    const body = commentBody(marker, markdown, runUrl(github));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const octokit = getOctokit(target.token, { baseUrl: github.apiUrl });
+    try {
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: github.pullRequest,
+            per_page: 100
+        });
+        const existing = comments.find((comment) => comment.body?.startsWith(marker));
+        const written = existing
+            ? await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
+            : await octokit.rest.issues.createComment({ owner, repo, issue_number: github.pullRequest, body });
+        host.info(`${existing ? 'Updated' : 'Created'} the pull-request comment ${written.data.html_url}`);
+        return written.data.html_url;
+    }
+    catch (error) {
+        const status = error.status;
+        const why = status === 403 || status === 404
+            ? 'the token may not write to this pull request (a fork, or no `pull-requests: write` permission)'
+            : `GitHub answered ${status ?? 'with an error'}`;
+        host.warning(`comment: not written to pull request #${github.pullRequest}: ${why}; the job summary has the same text`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/publish/summary.ts
-/** The job summary (and the CLI's `--summary-file`): Markdown, with every value from a report escaped. */
+/**
+ * The job summary (and the CLI's `--summary-file`, and the PR comment): Markdown with every value from
+ * a report escaped. Images that need action come first, then failures; the rest, the diagram and
+ * the per-image details are folded away. It always fits the size it is given: details, then the
+ * diagram, then table rows give way, each with a note, and the step never fails for size.
+ */
 
 
+
+/** GitHub refuses a step summary over 1 MiB; keep clear of it. */
+const SUMMARY_LIMIT = 1_000_000;
+/** Mermaid stops rendering well before this; past it the diagram shows the first images only. */
+const DIAGRAM_IMAGES = 60;
+const TOP_BENEFITS = 3;
 const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Text from a report, safe inside Markdown and the HTML GitHub renders it to. */
 function escapeMarkdown(text) {
@@ -29107,6 +29189,10 @@ function escapeMarkdown(text) {
         .replace(/[\\`*_{}[\]()#!|~]/g, '\\$&')
         .replace(/@/g, '@\u200b') // no @mention from report text
         .replace(/[\r\n]+/g, ' ');
+}
+/** Text inside a quoted Mermaid label: everything but plain characters as Mermaid entity codes. */
+function mermaidText(text) {
+    return [...text].map((ch) => (/[A-Za-z0-9 .:/_+-]/.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('');
 }
 function formatCounts(counts) {
     if (counts === undefined)
@@ -29118,39 +29204,200 @@ function formatFixes(fixes) {
     const parts = SEVERITIES.filter((severity) => fixes[severity] > 0).map((severity) => `${fixes[severity]}${severity[0].toUpperCase()}`);
     return parts.length > 0 ? `removes ${parts.join(' ')}` : 'removes none';
 }
-/** Needs action first, then failures, then the rest; by image name within each. */
+/** Needs action first (most critical fixes first), then failures, then the rest; by image name within each. */
 function orderForReading(entries) {
     const rank = (entry) => isOutdated(entry) ? 0 : entry.status === 'failed' ? 1 : entry.status === 'ok' ? 3 : 2;
     return [...entries].sort((a, b) => rank(a) - rank(b) || a.image.localeCompare(b.image));
 }
-function renderSummary(entries) {
-    const outdated = entries.filter(isOutdated).length;
-    const failed = entries.filter((entry) => entry.status === 'failed').length;
-    const lines = [
+function renderSummary(entries, options = {}) {
+    const limit = options.limit ?? SUMMARY_LIMIT;
+    const ordered = orderForReading(entries);
+    const needsAction = ordered.filter(isOutdated);
+    const failed = ordered.filter((entry) => entry.status === 'failed');
+    const others = ordered.filter((entry) => !isOutdated(entry) && entry.status !== 'failed');
+    const where = options.runUrl ? `the [run's artifact](${options.runUrl})` : "the run's artifact and the `recommendations` output";
+    const head = [
         '## Docker Scout base image recommendations',
         '',
-        `**${entries.length}** image(s) · **${outdated}** should update their base image · **${failed}** failed`,
-        '',
-        '| Image | Base image | Base vulnerabilities | Recommended | What it fixes |',
-        '| --- | --- | --- | --- | --- |'
+        `**${entries.length}** image(s) · **${needsAction.length}** should move to another base image · **${failed.length}** failed · ` +
+            `**${others.length}** up to date or without a base to judge`,
+        ''
     ];
-    for (const entry of orderForReading(entries)) {
-        const image = escapeMarkdown(entry.image);
-        if (entry.status !== 'ok') {
-            lines.push(`| ${image} | ${escapeMarkdown(baseReference(entry))} | | **${entry.status}** | ${escapeMarkdown(entry.error ?? '')} |`);
-            continue;
-        }
-        const base = escapeMarkdown(baseReference(entry));
-        const counts = formatCounts(entry.baseImage?.vulnerabilities);
-        if (entry.recommendations.length === 0) {
-            lines.push(`| ${image} | ${base} | ${counts} | up to date | |`);
-            continue;
-        }
-        const recommended = entry.recommendations.map((r) => `${r.kind} ${escapeMarkdown(r.tag)}`).join('<br>');
-        const fixes = entry.recommendations.map((r) => formatFixes(r.fixes)).join('<br>');
-        lines.push(`| ${image} | ${base} | ${counts} | ${recommended} | ${fixes} |`);
+    const actionRows = needsAction.map(actionRow);
+    const failedRows = failed.map((entry) => `| ${escapeMarkdown(entry.image)} | ${escapeMarkdown(entry.error ?? 'failed')} |`);
+    const otherRows = others.map((entry) => `| ${escapeMarkdown(entry.image)} | ${escapeMarkdown(baseReference(entry))} | ${entry.status === 'ok' ? `up to date (${formatCounts(entry.baseImage?.vulnerabilities)})` : escapeMarkdown(`${entry.status}${entry.error ? `: ${entry.error}` : ''}`)} |`);
+    const details = needsAction.map(detailsBlock);
+    const diagram = renderDiagram(needsAction);
+    const assemble = (rows, withDiagram, detailCount, notes) => [
+        ...head,
+        ...(rows.action.length > 0
+            ? [
+                '### Needs action',
+                '',
+                '| Image | Base image | Base vulnerabilities | Recommended | What it removes | Top benefits |',
+                '| --- | --- | --- | --- | --- | --- |',
+                ...rows.action,
+                ''
+            ]
+            : []),
+        ...(rows.failed.length > 0 ? ['### Failed', '', '| Image | Cause |', '| --- | --- |', ...rows.failed, ''] : []),
+        ...(rows.other.length > 0
+            ? [
+                '<details><summary>Up to date, or no base image to judge</summary>',
+                '',
+                '| Image | Base image | Result |',
+                '| --- | --- | --- |',
+                ...rows.other,
+                '',
+                '</details>',
+                ''
+            ]
+            : []),
+        ...(withDiagram && diagram ? ['<details><summary>Image → base → recommended tags</summary>', '', diagram, '', '</details>', ''] : []),
+        ...details.slice(0, detailCount),
+        ...notes.map((note) => `> ${note}`),
+        ''
+    ].join('\n');
+    const all = { action: actionRows, failed: failedRows, other: otherRows };
+    const complete = assemble(all, true, details.length, []);
+    if (complete.length <= limit)
+        return complete;
+    // Too big: drop per-image details from the end, then the diagram, then rows (up-to-date ones first,
+    // images needing action last). Each step keeps as much as fits.
+    const detailNote = (kept) => `Details of ${details.length - kept} image(s) left out to stay under GitHub's size limit; all of it is in ${where}.`;
+    const kept = largestFitting(details.length, (count) => assemble(all, true, count, [detailNote(count)]).length <= limit);
+    if (kept !== undefined)
+        return assemble(all, true, kept, [detailNote(kept)]);
+    const noDetails = `Per-image details and the diagram left out to stay under GitHub's size limit; all of it is in ${where}.`;
+    const listed = [
+        ...actionRows.map((row) => ['action', row]),
+        ...failedRows.map((row) => ['failed', row]),
+        ...otherRows.map((row) => ['other', row])
+    ];
+    const withRows = (count) => {
+        const rows = listed.slice(0, count);
+        const pick = (kind) => rows.filter(([rowKind]) => rowKind === kind).map(([, row]) => row);
+        const notes = count < listed.length ? [noDetails, `${listed.length - count} more image(s) not listed; see ${where}.`] : [noDetails];
+        return assemble({ action: pick('action'), failed: pick('failed'), other: pick('other') }, false, 0, notes);
+    };
+    const rows = largestFitting(listed.length, (count) => withRows(count).length <= limit) ?? 0;
+    return withRows(rows).slice(0, limit);
+}
+/** The largest count in [0, max] for which `fits` holds (it holds for every smaller count too), if any. */
+function largestFitting(max, fits) {
+    if (!fits(0))
+        return undefined;
+    let low = 0;
+    let high = max;
+    while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if (fits(middle))
+            low = middle;
+        else
+            high = middle - 1;
     }
-    return `${lines.join('\n')}\n`;
+    return low;
+}
+function actionRow(entry) {
+    const benefits = (entry.recommendations[0]?.benefits ?? []).slice(0, TOP_BENEFITS).map(escapeMarkdown);
+    const cells = [
+        escapeMarkdown(entry.image),
+        escapeMarkdown(baseReference(entry)),
+        formatCounts(entry.baseImage?.vulnerabilities),
+        entry.recommendations.map((recommendation) => `${recommendation.kind} **${escapeMarkdown(recommendation.tag)}**`).join('<br>'),
+        entry.recommendations.map((recommendation) => formatFixes(recommendation.fixes)).join('<br>'),
+        benefits.join('<br>')
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function detailsBlock(entry) {
+    const lines = [`<details><summary>${escapeMarkdown(entry.image)}: ${entry.recommendations.length} recommendation(s)</summary>`, ''];
+    lines.push(`Base image ${escapeMarkdown(baseReference(entry))}: ${formatCounts(entry.baseImage?.vulnerabilities)}`, '');
+    for (const recommendation of entry.recommendations) {
+        lines.push(`- **${recommendation.kind} ${escapeMarkdown(recommendation.tag)}**: ${formatCounts(recommendation.vulnerabilities)}, ${formatFixes(recommendation.fixes)}`);
+        for (const benefit of recommendation.benefits)
+            lines.push(`  - ${escapeMarkdown(benefit)}`);
+    }
+    lines.push('', '</details>', '');
+    return lines.join('\n');
+}
+/** A Mermaid flowchart, which GitHub renders: image → current base → each recommended tag. */
+function renderDiagram(entries) {
+    if (entries.length === 0)
+        return undefined;
+    const ids = new Map();
+    const node = (kind, label) => {
+        const key = `${kind} ${label}`;
+        let id = ids.get(key);
+        if (id === undefined) {
+            id = `${kind}${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 8)}`;
+            ids.set(key, id);
+            lines.push(`  ${id}["${mermaidText(label)}"]`);
+        }
+        return id;
+    };
+    const lines = ['```mermaid', 'flowchart LR'];
+    const edges = new Set();
+    for (const entry of entries.slice(0, DIAGRAM_IMAGES)) {
+        const base = baseReference(entry);
+        const baseId = node('b', base);
+        edges.add(`  ${node('i', entry.image)} --> ${baseId}`);
+        for (const recommendation of entry.recommendations) {
+            const label = `${entry.baseImage?.name ?? base}:${recommendation.tag}`;
+            edges.add(`  ${baseId} -->|${recommendation.kind}| ${node('t', label)}`);
+        }
+    }
+    lines.push(...edges, '```');
+    if (entries.length > DIAGRAM_IMAGES)
+        lines.push('', `The diagram shows the first ${DIAGRAM_IMAGES} of ${entries.length} images.`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/publish/outputs.ts
+
+
+/** GitHub's limit is 1 MB per output; stay clear of it. */
+const OUTPUT_LIMIT = 900_000;
+/** GitHub shows the first 10 warning annotations of a step; more would only be noise. */
+const ANNOTATIONS = 10;
+function publishOutputs(entries, values, host) {
+    const failed = entries.filter((entry) => entry.status === 'failed');
+    host.setOutput('recommendations', recommendationsJson(entries, host));
+    host.setOutput('graph-file', values.graphFile);
+    host.setOutput('report-dir', values.reportDir);
+    host.setOutput('scanned-count', String(entries.length));
+    host.setOutput('failed-count', String(failed.length));
+    host.setOutput('outdated-count', String(entries.filter(isOutdated).length));
+    host.setOutput('failed-images', JSON.stringify(failed.map((entry) => entry.image)));
+    if (values.artifactId !== undefined)
+        host.setOutput('artifact-id', String(values.artifactId));
+}
+function recommendationsJson(entries, host, limit = OUTPUT_LIMIT) {
+    const full = JSON.stringify(entries);
+    if (full.length <= limit)
+        return full;
+    const lean = orderForReading(entries).map((entry) => ({
+        ...entry,
+        recommendations: entry.recommendations.map((recommendation) => ({ ...recommendation, benefits: [] }))
+    }));
+    let kept = lean.length;
+    let json = JSON.stringify(lean);
+    while (json.length > limit && kept > 0) {
+        kept = Math.floor(kept * Math.min(0.95, limit / json.length));
+        json = JSON.stringify(lean.slice(0, kept));
+    }
+    host.warning(`The recommendations output would exceed GitHub's 1 MB limit: it holds ${kept} of ${entries.length} entries, without benefit texts ` +
+        '(images needing action first); the graph file and the artifact hold everything');
+    return json;
+}
+function annotate(entries, host) {
+    const outdated = orderForReading(entries).filter(isOutdated);
+    for (const entry of outdated.slice(0, ANNOTATIONS)) {
+        const moves = entry.recommendations.map((recommendation) => `${recommendation.kind} ${recommendation.tag} (${formatFixes(recommendation.fixes)})`);
+        host.warning(`${entry.image}: base image ${baseReference(entry)} should move: ${moves.join('; ')}`, { title: 'Base image update' });
+    }
+    if (outdated.length > ANNOTATIONS)
+        host.info(`${outdated.length - ANNOTATIONS} more image(s) should update; see the job summary`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/parse.ts
@@ -29479,8 +29726,6 @@ function withoutUndefined(value) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:os"
@@ -29755,6 +30000,56 @@ function killGroup(pid) {
     }
     catch {
         // Already gone.
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sinks/artifact.ts
+/**
+ * The run's files as a workflow artifact: reports, Scout's stderr logs and the graph file, under a
+ * name that never collides between matrix legs or re-runs. Off a runner there is no artifact service
+ * and the upload is skipped with a notice; a failed upload is a warning, never a failed step.
+ */
+
+
+
+/**
+ * `scout-graph-<job>[-<shard>]-<hash of the image set>-<attempt>`: legs differ by shard and images,
+ * a re-run by attempt, and the name stays within GitHub's allowed characters.
+ */
+function artifactName(github, images, shard) {
+    const job = (github.job ?? 'job').replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60);
+    const hash = (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify([...new Set(images)].sort()))
+        .digest('hex')
+        .slice(0, 10);
+    return ['scout-graph', job, ...(shard ? [`${shard.index}of${shard.count}`] : []), hash, github.runAttempt ?? '1'].join('-');
+}
+/** Every file under the output folder but Scout's caches. */
+async function artifactFiles(outputDir) {
+    const entries = await (0,promises_.readdir)(outputDir, { recursive: true, withFileTypes: true });
+    return entries
+        .filter((entry) => entry.isFile())
+        .map((entry) => external_node_path_default().join(entry.parentPath, entry.name))
+        .filter((file) => !external_node_path_default().relative(outputDir, file).split((external_node_path_default()).sep).includes('.scout-cache'))
+        .sort();
+}
+async function uploadArtifact(settings, name, outputDir, host) {
+    if (!settings.github.artifactService) {
+        host.info('Artifact upload skipped: no GitHub Actions artifact service here (ACTIONS_RUNTIME_TOKEN is not set)');
+        return undefined;
+    }
+    try {
+        const files = await artifactFiles(outputDir);
+        const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+        const response = await new DefaultArtifactClient().uploadArtifact(name, files, outputDir, {
+            ...(settings.retentionDays ? { retentionDays: settings.retentionDays } : {})
+        });
+        host.info(`Uploaded ${files.length} file(s) as artifact ${name} (id ${response.id})`);
+        return response.id;
+    }
+    catch (error) {
+        host.warning(`Artifact upload of ${name} failed: ${error.message.split('\n')[0]}`);
+        return undefined;
     }
 }
 
@@ -30206,6 +30501,9 @@ function s3_firstLine(error) {
 
 
 
+
+
+
 const READ_CONCURRENCY = 16;
 async function runPipeline(settings, host) {
     await (0,promises_.mkdir)(settings.outputDir, { recursive: true });
@@ -30257,11 +30555,25 @@ async function runPipeline(settings, host) {
             }
         });
     }
-    publishOutputs(settings, entries, host);
-    if (settings.summary)
-        await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries)));
+    await publish(settings, entries, host);
     const violations = policyViolations(entries, settings.failOn);
     return { entries, delta, violations, errors };
+}
+/** Artifact, outputs, annotations, job summary and pull-request comment: what people see of the run. */
+async function publish(settings, entries, host) {
+    const images = entries.map((entry) => entry.image);
+    const artifactId = settings.uploadArtifact
+        ? await host.group('Upload the artifact', () => uploadArtifact({ github: settings.github, ...(settings.artifactRetentionDays ? { retentionDays: settings.artifactRetentionDays } : {}) }, settings.artifactName ?? artifactName(settings.github, images, settings.shard), settings.outputDir, host))
+        : undefined;
+    publishOutputs(entries, { graphFile: settings.graphFile, reportDir: settings.outputDir, ...(artifactId !== undefined ? { artifactId } : {}) }, host);
+    annotate(entries, host);
+    const link = runUrl(settings.github);
+    if (settings.summary)
+        await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, { ...(link ? { runUrl: link } : {}) })));
+    if (settings.comment !== 'never') {
+        const markdown = renderSummary(entries, { limit: COMMENT_LIMIT - 200, ...(link ? { runUrl: link } : {}) });
+        await host.group('Pull-request comment', () => publishComment({ mode: settings.comment, ...(settings.githubToken ? { token: settings.githubToken } : {}), github: settings.github }, images, markdown, host));
+    }
 }
 /**
  * What goes to S3: every readable report, once per image (a later report of the same image replaces
@@ -30321,16 +30633,6 @@ function displayPath(file) {
     const relative = external_node_path_default().relative(process.cwd(), file);
     return relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? file : relative;
 }
-function publishOutputs(settings, entries, host) {
-    const failed = entries.filter((entry) => entry.status === 'failed');
-    host.setOutput('recommendations', JSON.stringify(entries));
-    host.setOutput('graph-file', settings.graphFile);
-    host.setOutput('report-dir', settings.outputDir);
-    host.setOutput('scanned-count', String(entries.length));
-    host.setOutput('failed-count', String(failed.length));
-    host.setOutput('outdated-count', String(entries.filter(isOutdated).length));
-    host.setOutput('failed-images', JSON.stringify(failed.map((entry) => entry.image)));
-}
 
 ;// CONCATENATED MODULE: ./src/publish/table.ts
 /** The CLI's readable table of recommendations. */
@@ -30361,8 +30663,8 @@ function renderTable(entries) {
         .join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var lib_core = __nccwpck_require__(46058);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var lib_core = __nccwpck_require__(33838);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
@@ -34166,8 +34468,12 @@ async function buildSettings(raw, context) {
         summary: parseBoolean('summary', input('summary')),
         comment: parseChoice('comment', input('comment'), ['auto', 'always', 'never']),
         ...(input('github-token') ? { githubToken: input('github-token') } : {}),
+        github: await githubContext(context.env),
         uploadArtifact: parseBoolean('upload-artifact', input('upload-artifact')),
-        ...(input('artifact-name') ? { artifactName: input('artifact-name') } : {}),
+        ...(input('artifact-name') ? { artifactName: parseArtifactName(input('artifact-name')) } : {}),
+        ...(input('artifact-retention-days')
+            ? { artifactRetentionDays: parseInteger('artifact-retention-days', input('artifact-retention-days'), 1, 90) }
+            : {}),
         failOn: parseFailOn(input('fail-on'))
     };
 }
@@ -34236,6 +34542,34 @@ function parseNeo4jUri(value) {
     }
     return value;
 }
+/** What the runner says about the run: `GITHUB_*` variables and the event payload. */
+async function githubContext(env) {
+    let pullRequest;
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            const event = JSON.parse(await (0,promises_.readFile)(env.GITHUB_EVENT_PATH, 'utf8'));
+            if (typeof event.pull_request?.number === 'number')
+                pullRequest = event.pull_request.number;
+        }
+        catch {
+            // No readable event: no pull request to comment on.
+        }
+    }
+    const optional = {
+        repository: env.GITHUB_REPOSITORY,
+        runId: env.GITHUB_RUN_ID,
+        runAttempt: env.GITHUB_RUN_ATTEMPT,
+        workflow: env.GITHUB_WORKFLOW,
+        job: env.GITHUB_JOB
+    };
+    return {
+        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value)),
+        ...(pullRequest !== undefined ? { pullRequest } : {})
+    };
+}
 /** `images` (newline- or comma-separated) and `images-file` (one per line, `#` comments), de-duplicated. */
 async function readImages(images, imagesFile) {
     const references = splitList(images, /[\n,]/).map((reference) => validateImage('images', reference));
@@ -34277,6 +34611,13 @@ function validateImage(input, reference) {
 function safeArgument(input, value) {
     if (value.startsWith('-') || /[\p{Cc}]/u.test(value)) {
         throw new InputError(input, `${JSON.stringify(value)} is not a valid value (no leading "-" or control characters)`);
+    }
+    return value;
+}
+/** GitHub refuses these characters in artifact names. */
+function parseArtifactName(value) {
+    if (/["<>|*?:\\/\p{Cc}]/u.test(value) || value.length > 200) {
+        throw new InputError('artifact-name', `${JSON.stringify(value)} is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
     }
     return value;
 }
@@ -34502,6 +34843,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_proces
 
 /***/ }),
 
+/***/ 49140:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("constants");
+
+/***/ }),
+
 /***/ 76982:
 /***/ ((module) => {
 
@@ -34527,6 +34875,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 91943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
 
 /***/ }),
 
@@ -34649,6 +35004,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https")
 
 /***/ }),
 
+/***/ 98995:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+
+/***/ }),
+
 /***/ 77030:
 /***/ ((module) => {
 
@@ -34695,6 +35057,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 46193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 
 /***/ }),
 
@@ -34775,6 +35144,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 52018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 87016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 39023:
 /***/ ((module) => {
 
@@ -34782,18 +35165,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 46058:
+/***/ 43106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 33838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug)
+  _o: () => (/* binding */ isDebug),
+  Pq: () => (/* binding */ core_setSecret),
+  $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setOutput, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -34968,84 +35361,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 var external_path_ = __nccwpck_require__(16928);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(44942);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth = __nccwpck_require__(92145);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -35080,7 +35399,7 @@ class oidc_utils_OidcClient {
         return runtimeUrl;
     }
     static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             var _a;
             const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
@@ -35098,7 +35417,7 @@ class oidc_utils_OidcClient {
         });
     }
     static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
                 let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
@@ -35578,7 +35897,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -35708,7 +36027,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -35716,7 +36035,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -36519,16 +36838,102 @@ function getExecOutput(commandLine, args, options) {
 
 /***/ }),
 
+/***/ 92145:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
+/* harmony export */ });
+/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+
+/***/ }),
+
 /***/ 44942:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient)
+  Qq: () => (/* binding */ HttpClient),
+  Hv: () => (/* binding */ HttpCodes)
 });
 
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
 
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(58611);
@@ -37228,7 +37633,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -37836,8 +38241,8 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -37849,6 +38254,9 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
 /******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
@@ -38019,6 +38427,15 @@ function copyFile(srcFile, destFile, force) {
 /******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -1,0 +1,347 @@
+/**
+ * What people see: the job summary (rendered to HTML the way GitHub renders Markdown), the sticky
+ * pull-request comment against a local stand-in for the GitHub REST API, outputs, annotations and
+ * the artifact's name and files.
+ */
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { marked } from 'marked'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { AnnotationPlace, Host } from '../src/host.js'
+import { runPipeline } from '../src/pipeline.js'
+import { COMMENT_LIMIT, commentMarker, publishComment, type CommentTarget } from '../src/publish/comment.js'
+import { annotate, recommendationsJson } from '../src/publish/outputs.js'
+import { toEntry, type RecommendationEntry } from '../src/publish/recommendations.js'
+import { renderSummary } from '../src/publish/summary.js'
+import { parseReport } from '../src/report/parse.js'
+import { buildSettings, type GithubContext } from '../src/settings.js'
+import { artifactFiles, artifactName, uploadArtifact } from '../src/sinks/artifact.js'
+import { CARTOGRAPHY, WILD, fixture } from './helpers.js'
+
+interface Recorded {
+  host: Host
+  lines: string[]
+  warnings: { message: string; place?: AnnotationPlace }[]
+  summary: string[]
+}
+
+function recorder(): Recorded {
+  const recorded: Recorded = { lines: [], warnings: [], summary: [], host: undefined as unknown as Host }
+  recorded.host = {
+    info: (message) => recorded.lines.push(message),
+    warning: (message, place) => recorded.warnings.push({ message, ...(place ? { place } : {}) }),
+    debug: () => undefined,
+    group: (_name, work) => work(),
+    setOutput: (name, value) => recorded.lines.push(`output ${name}=${value.slice(0, 80)}`),
+    setSecret: () => undefined,
+    writeSummary: async (markdown) => void recorded.summary.push(markdown)
+  }
+  return recorded
+}
+
+const ecrText = fixture(CARTOGRAPHY, 'ecr-recommendation-report.txt').toString('utf8')
+const entryFrom = (text: string, image?: string): RecommendationEntry =>
+  toEntry({ ...(image ? { image } : {}), source: 'x.txt', parsed: parseReport(text) })
+
+/** The ECR report with a hostile target, tag and benefit: a report is input, never markup. */
+const HOSTILE = ecrText
+  .replace('registry.example.test/example/app:1.2.3', 'evil|image:<u>1</u>')
+  .replace(/^( {3})slim( +)│/m, (_, lead: string, pad: string) => `${lead}slim<script>x</script>${pad.slice(20)}│`)
+  .replace('Tag is preferred tag', 'Tag **is** [x](javascript:alert(1)) @everyone <img src=x onerror=alert(1)>')
+
+/** Cells per row of each HTML table. */
+function tableShapes(html: string): number[][] {
+  return [...html.matchAll(/<table>([\s\S]*?)<\/table>/g)].map(([, table]) =>
+    [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map(([, row]) => (row.match(/<t[dh][ >]/g) ?? []).length)
+  )
+}
+
+describe('the job summary', () => {
+  it('escapes hostile report values, keeps its tables whole and its Mermaid block, once rendered as GitHub does', async () => {
+    const hostile = entryFrom(HOSTILE)
+    expect(hostile.recommendations.map((r) => r.tag)).toContain('slim<script>x</script>')
+    const markdown = renderSummary([hostile, entryFrom(fixture(WILD, 'vitkhab-node22-local-prefix.txt').toString('utf8'))])
+    const html = await marked.parse(markdown, { gfm: true })
+
+    expect(html).not.toMatch(/<script|<img|<u>|href="javascript:/i)
+    expect(html).toContain('slim&lt;script&gt;x&lt;/script&gt;')
+    expect(html).not.toContain('@everyone')
+    expect(html).toContain('evil|image:&lt;u&gt;1&lt;/u&gt;')
+    const [needsAction] = tableShapes(html)
+    expect(needsAction.length).toBe(3) // header and two images
+    expect(needsAction.every((cells) => cells === 6)).toBe(true)
+
+    const block = /<pre><code class="language-mermaid">([\s\S]*?)<\/code><\/pre>/.exec(html)?.[1] ?? ''
+    const mermaid = block.replaceAll('&gt;', '>').replaceAll('&lt;', '<').replaceAll('&quot;', '"').replaceAll('&amp;', '&')
+    expect(mermaid).toContain('flowchart LR')
+    expect(mermaid).toMatch(/ --> b[0-9a-f]{8}\n/)
+    expect(mermaid).toMatch(/b[0-9a-f]{8} -->\|update\| t[0-9a-f]{8}/)
+    expect(mermaid).toContain('["node:slim#60;script#62;x#60;/script#62;"]')
+    expect(mermaid).not.toMatch(/<script/)
+  })
+
+  it('puts images needing action first, then failures, then the rest folded away', () => {
+    const upToDate = entryFrom(fixture(WILD, 'qiita-alpine3-refresh-uptodate-no-tag-recs-dec.txt').toString('utf8'), 'z-up-to-date')
+    const failed: RecommendationEntry = {
+      image: 'a-failed',
+      source: 's',
+      status: 'failed',
+      error: 'timed out after 600s',
+      recommendations: []
+    }
+    const outdated = entryFrom(ecrText, 'm-outdated')
+    const markdown = renderSummary([upToDate, failed, outdated])
+    const at = (text: string) => markdown.indexOf(text)
+    expect(at('### Needs action')).toBeLessThan(at('m-outdated'))
+    expect(at('m-outdated')).toBeLessThan(at('### Failed'))
+    expect(at('### Failed')).toBeLessThan(at('a-failed'))
+    expect(at('timed out after 600s')).toBeGreaterThan(at('a-failed'))
+    expect(at('<details><summary>Up to date')).toBeLessThan(at('z-up-to-date'))
+  })
+
+  it('stays under its size limit by folding details, the diagram, then rows, with a note, never by failing', () => {
+    const entries = Array.from({ length: 3000 }, (_, i) => entryFrom(ecrText, `registry.example.test/team/app-${i}:1`))
+    entries.push({ image: 'zz-failed', source: 's', status: 'failed', error: 'image not found', recommendations: [] })
+    const full = renderSummary(entries, { limit: Number.MAX_SAFE_INTEGER })
+    expect(full.length).toBeGreaterThan(1_048_576)
+
+    const capped = renderSummary(entries, { runUrl: 'https://github.com/o/r/actions/runs/9' })
+    expect(capped.length).toBeLessThanOrEqual(1_000_000)
+    expect(capped).toContain(
+      "left out to stay under GitHub's size limit; all of it is in the [run's artifact](https://github.com/o/r/actions/runs/9)"
+    )
+    expect(capped).toContain('app-2999:1')
+
+    const small = renderSummary(entries, { limit: 20_000 })
+    expect(small.length).toBeLessThanOrEqual(20_000)
+    expect(small).toMatch(/> \d+ more image\(s\) not listed/)
+    expect(small).toContain('app-0:1')
+  })
+})
+
+describe('aggregating matrix legs', () => {
+  it('writes one summary for the reports of every leg', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'sg-legs-'))
+    for (const [leg, dir, name] of [
+      ['leg-1', CARTOGRAPHY, 'ecr-recommendation-report.txt'],
+      ['leg-2', WILD, 'vitkhab-node22-local-prefix.txt'],
+      ['leg-2', WILD, 'lab8-node22-alpine-slim-plus-deltas.txt']
+    ]) {
+      await mkdir(path.join(root, leg, 'reports'), { recursive: true })
+      await cp(path.join(dir, name), path.join(root, leg, 'reports', name))
+    }
+    const recorded = recorder()
+    const settings = await buildSettings(
+      { reports: `${root}/*/reports/*.txt`, 'output-dir': path.join(root, 'out'), 'fail-on': 'none', comment: 'never' },
+      { env: {}, matchReports: (await import('../src/report/files.js')).matchReportFiles, now: Date.now }
+    )
+    await runPipeline(settings, recorded.host)
+    expect(recorded.summary).toHaveLength(1)
+    for (const image of ['registry.example.test/example/app:1.2.3', 'local://vitkhab/serverless:3.40.0-22', 'lab8:classic']) {
+      expect(recorded.summary[0]).toContain(image.replace(/[\\`*_{}[\]()#!|~]/g, '\\$&'))
+    }
+  })
+})
+
+interface ApiCall {
+  method: string
+  url: string
+  body?: { body: string }
+}
+
+describe('the sticky pull-request comment', () => {
+  let server: Server
+  let apiUrl: string
+  const calls: ApiCall[] = []
+  let comments: { id: number; body: string }[] = []
+  let refuseWith: number | undefined
+
+  const readBody = (request: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let text = ''
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      request.on('end', () => resolve(text))
+    })
+
+  beforeAll(async () => {
+    server = createServer(async (request, response) => {
+      const url = new URL(request.url ?? '/', 'http://x')
+      const text = await readBody(request)
+      calls.push({ method: request.method ?? '', url: url.pathname + url.search, ...(text ? { body: JSON.parse(text) } : {}) })
+      const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
+        response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(data))
+      }
+      if (refuseWith)
+        return send(refuseWith, { message: refuseWith === 403 ? 'Resource not accessible by integration' : 'Validation Failed' })
+      if (request.method === 'GET' && url.pathname === '/repos/o/r/issues/7/comments') {
+        const page = Number(url.searchParams.get('page') ?? '1')
+        const perPage = 2 // small pages, so pagination is exercised
+        const last = Math.max(1, Math.ceil(comments.length / perPage))
+        const link: Record<string, string> =
+          page < last ? { link: `<${apiUrl}/repos/o/r/issues/7/comments?per_page=100&page=${page + 1}>; rel="next"` } : {}
+        return send(200, comments.slice((page - 1) * perPage, page * perPage), link)
+      }
+      if (request.method === 'POST' && url.pathname === '/repos/o/r/issues/7/comments') {
+        const body = (JSON.parse(text) as { body: string }).body
+        if (body.length > COMMENT_LIMIT) return send(422, { message: 'Validation Failed' })
+        const comment = { id: 100 + comments.length, body, html_url: `https://github.com/o/r/pull/7#issuecomment-${100 + comments.length}` }
+        comments.push(comment)
+        return send(201, comment)
+      }
+      const update = /^\/repos\/o\/r\/issues\/comments\/(\d+)$/.exec(url.pathname)
+      if (request.method === 'PATCH' && update) {
+        const comment = comments.find((c) => c.id === Number(update[1]))
+        if (!comment) return send(404, { message: 'Not Found' })
+        comment.body = (JSON.parse(text) as { body: string }).body
+        return send(200, { ...comment, html_url: `https://github.com/o/r/pull/7#issuecomment-${comment.id}` })
+      }
+      send(404, { message: 'Not Found' })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  beforeEach(() => {
+    calls.length = 0
+    comments = [1, 2, 3].map((id) => ({ id, body: `someone else's comment ${id}` }))
+    refuseWith = undefined
+  })
+
+  const github = (): GithubContext => ({
+    apiUrl,
+    serverUrl: 'https://github.com',
+    repository: 'o/r',
+    runId: '9',
+    workflow: 'scan',
+    job: 'images',
+    pullRequest: 7,
+    artifactService: false
+  })
+  const target = (overrides: Partial<CommentTarget> = {}): CommentTarget => ({
+    mode: 'auto',
+    token: 'ghs_commentToken0451',
+    github: github(),
+    ...overrides
+  })
+  const images = ['registry.example.test/example/app:1.2.3']
+
+  it('creates one comment, then finds it across pages and updates it in place', async () => {
+    const recorded = recorder()
+    await publishComment(target(), images, 'first summary', recorded.host)
+    expect(calls.filter((call) => call.method === 'POST')).toHaveLength(1)
+    expect(comments.at(-1)?.body).toBe(`${commentMarker(github(), images)}\nfirst summary`)
+
+    calls.length = 0
+    await publishComment(target(), images, 'second summary', recorded.host)
+    expect(calls.map((call) => call.method)).toEqual(['GET', 'GET', 'PATCH'])
+    expect(comments).toHaveLength(4)
+    expect(comments.at(-1)?.body).toContain('second summary')
+    expect(recorded.lines.at(-1)).toBe('Updated the pull-request comment https://github.com/o/r/pull/7#issuecomment-103')
+  })
+
+  it('keeps one comment per image set and job, so matrix legs do not overwrite one another', async () => {
+    const recorded = recorder()
+    await publishComment(target(), ['a:1'], 'leg one', recorded.host)
+    await publishComment(target(), ['b:1'], 'leg two', recorded.host)
+    await publishComment(target({ github: { ...github(), job: 'other' } }), ['a:1'], 'other job', recorded.host)
+    expect(comments.slice(3).map((comment) => comment.body.split('\n')[1])).toEqual(['leg one', 'leg two', 'other job'])
+    expect(new Set(comments.slice(3).map((comment) => comment.body.split('\n')[0])).size).toBe(3)
+  })
+
+  it('fits 65,536 characters, cut at a line with a link to the run', async () => {
+    const huge = Array.from({ length: 5000 }, (_, i) => `| row ${i} | ${'x'.repeat(20)} |`).join('\n')
+    await publishComment(target(), images, huge, recorder().host)
+    const body = comments.at(-1)?.body ?? ''
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT)
+    expect(body).toMatch(
+      /\| row \d+ \| x{20} \|\n\n> Cut to fit a pull-request comment; the whole summary is in the job summary of \[this run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/9\)\.\n$/
+    )
+  })
+
+  it('warns and goes on when GitHub refuses (a fork: 403; too long: 422)', async () => {
+    for (const status of [403, 422]) {
+      refuseWith = status
+      const recorded = recorder()
+      await expect(publishComment(target(), images, 'x', recorded.host)).resolves.toBeUndefined()
+      expect(recorded.warnings.map((warning) => warning.message)).toEqual([
+        status === 403
+          ? 'comment: not written to pull request #7: the token may not write to this pull request (a fork, or no `pull-requests: write` permission); the job summary has the same text'
+          : 'comment: not written to pull request #7: GitHub answered 422; the job summary has the same text'
+      ])
+      expect(JSON.stringify(recorded)).not.toContain('ghs_commentToken0451')
+    }
+  })
+
+  it('makes no API call with comment: never, or outside a pull request', async () => {
+    await publishComment(target({ mode: 'never' }), images, 'x', recorder().host)
+    const { pullRequest: _, ...push } = github()
+    void _
+    await publishComment(target({ github: push }), images, 'x', recorder().host)
+    expect(calls).toEqual([])
+  })
+})
+
+describe('outputs and annotations', () => {
+  it('keeps recommendations under the output limit, images needing action first, and says so', () => {
+    const recorded = recorder()
+    const entries = [
+      { image: 'up-to-date', source: 's', status: 'ok' as const, recommendations: [] },
+      ...Array.from({ length: 400 }, (_, i) => entryFrom(ecrText, `app-${i}`))
+    ]
+    const json = recommendationsJson(entries, recorded.host, 100_000)
+    expect(json.length).toBeLessThanOrEqual(100_000)
+    const kept = JSON.parse(json) as RecommendationEntry[]
+    expect(kept.length).toBeGreaterThan(10)
+    expect(kept.every((entry) => entry.recommendations.length > 0 && entry.recommendations.every((r) => r.benefits.length === 0))).toBe(
+      true
+    )
+    expect(recorded.warnings[0].message).toMatch(new RegExp(`holds ${kept.length} of 401 entries, without benefit texts`))
+    expect(recommendationsJson(entries.slice(0, 2), recorded.host)).toBe(JSON.stringify(entries.slice(0, 2)))
+  })
+
+  it('annotates the first 10 images that should update, and counts the rest', () => {
+    const recorded = recorder()
+    annotate(
+      Array.from({ length: 12 }, (_, i) => entryFrom(ecrText, `app-${String(i).padStart(2, '0')}`)),
+      recorded.host
+    )
+    expect(recorded.warnings).toHaveLength(10)
+    expect(recorded.warnings[0]).toEqual({
+      message:
+        'app-00: base image node:25-alpine should move: refresh 25-alpine (removes 2H); update current-alpine3.23 (removes 2H); update current-alpine (removes 2H); update slim (removes 2H 1M)',
+      place: { title: 'Base image update' }
+    })
+    expect(recorded.lines).toContain('2 more image(s) should update; see the job summary')
+  })
+})
+
+describe('the artifact', () => {
+  const context: GithubContext = { apiUrl: '', serverUrl: '', job: 'scan images', runAttempt: '2', artifactService: false }
+
+  it('has a name unique per leg, image set and attempt, and holds reports, logs and the graph, not caches', async () => {
+    const names = new Set([
+      artifactName(context, ['a', 'b'], { index: 1, count: 2 }),
+      artifactName(context, ['c'], { index: 2, count: 2 }),
+      artifactName({ ...context, runAttempt: '3' }, ['a', 'b'], { index: 1, count: 2 }),
+      artifactName(context, ['b', 'a'])
+    ])
+    expect(names.size).toBe(4)
+    expect(artifactName(context, ['a', 'b'], { index: 1, count: 2 })).toMatch(/^scout-graph-scan-images-1of2-[0-9a-f]{10}-2$/)
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-artifact-'))
+    for (const file of ['reports/a.txt', 'reports/a.log', 'graph.json', '.scout-cache/0/db/index']) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true })
+      await writeFile(path.join(dir, file), 'x')
+    }
+    expect((await artifactFiles(dir)).map((file) => path.relative(dir, file))).toEqual(['graph.json', 'reports/a.log', 'reports/a.txt'])
+  })
+
+  it('is skipped with a notice off GitHub', async () => {
+    const recorded = recorder()
+    expect(await uploadArtifact({ github: context }, 'x', os.tmpdir(), recorded.host)).toBeUndefined()
+    expect(recorded.lines).toEqual(['Artifact upload skipped: no GitHub Actions artifact service here (ACTIONS_RUNTIME_TOKEN is not set)'])
+  })
+})

@@ -1,0 +1,83 @@
+/**
+ * One sticky pull-request comment per workflow, job and image set: found again by a hidden marker and
+ * updated in place, so matrix legs never overwrite one another and a new push never adds a second
+ * comment. It never fails the step: without permission (a fork's pull request) it is a warning, and
+ * the job summary carries the same text.
+ */
+import { createHash } from 'node:crypto'
+import type { Host } from '../host.js'
+import type { CommentMode, GithubContext } from '../settings.js'
+
+/** GitHub refuses a comment body over 65,536 characters. */
+export const COMMENT_LIMIT = 65_536
+
+export function commentMarker(github: GithubContext, images: readonly string[]): string {
+  const key = JSON.stringify([github.workflow ?? '', github.job ?? '', [...new Set(images)].sort()])
+  return `<!-- scout-graph-action ${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`
+}
+
+export function runUrl(github: GithubContext): string | undefined {
+  return github.repository && github.runId ? `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}` : undefined
+}
+
+/** The body: marker first, then the Markdown, cut at a line with a link to the run when it is too long. */
+export function commentBody(marker: string, markdown: string, link: string | undefined): string {
+  const body = `${marker}\n${markdown}`
+  if (body.length <= COMMENT_LIMIT) return body
+  const note = `\n\n> Cut to fit a pull-request comment; the whole summary is in the job summary${link ? ` of [this run](${link})` : ''}.\n`
+  const room = COMMENT_LIMIT - note.length
+  const cut = body.lastIndexOf('\n', room)
+  return `${body.slice(0, cut > marker.length ? cut : room)}${note}`
+}
+
+export interface CommentTarget {
+  mode: CommentMode
+  token?: string
+  github: GithubContext
+}
+
+/** Creates or updates the comment; returns its URL, or undefined when there is none to write. */
+export async function publishComment(
+  target: CommentTarget,
+  images: readonly string[],
+  markdown: string,
+  host: Host
+): Promise<string | undefined> {
+  const { github } = target
+  if (target.mode === 'never') return undefined
+  if (github.pullRequest === undefined || !github.repository) {
+    if (target.mode === 'always') host.warning('comment: always, but this run belongs to no pull request: nothing to comment on')
+    return undefined
+  }
+  if (!target.token) {
+    host.warning('comment: no github-token, so no pull-request comment; the job summary has the same text')
+    return undefined
+  }
+  const [owner, repo] = github.repository.split('/')
+  const marker = commentMarker(github, images)
+  const body = commentBody(marker, markdown, runUrl(github))
+  const { getOctokit } = await import('@actions/github')
+  const octokit = getOctokit(target.token, { baseUrl: github.apiUrl })
+  try {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: github.pullRequest,
+      per_page: 100
+    })
+    const existing = comments.find((comment) => comment.body?.startsWith(marker))
+    const written = existing
+      ? await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
+      : await octokit.rest.issues.createComment({ owner, repo, issue_number: github.pullRequest, body })
+    host.info(`${existing ? 'Updated' : 'Created'} the pull-request comment ${written.data.html_url}`)
+    return written.data.html_url
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    const why =
+      status === 403 || status === 404
+        ? 'the token may not write to this pull request (a fork, or no `pull-requests: write` permission)'
+        : `GitHub answered ${status ?? 'with an error'}`
+    host.warning(`comment: not written to pull request #${github.pullRequest}: ${why}; the job summary has the same text`)
+    return undefined
+  }
+}
