@@ -362,7 +362,8 @@ describe('cleanup', () => {
     expect(await countOf(`MATCH (n:DockerScoutPublicImage) RETURN count(n) AS n`)).toBe(2)
 
     const clean = await pipelineRun([path.join(WILD, 'vitkhab-node22-local-prefix.txt')], TAG + 3)
-    expect(clean.lines.some((line) => line.startsWith('warning'))).toBe(false)
+    expect(clean.lines.filter((line) => line.includes('Cleanup skipped'))).toEqual([])
+    expect(clean.lines.some((line) => line.startsWith('info: Cleanup removed'))).toBe(true)
     expect(await db.query('MATCH (n:DockerScoutPublicImage) RETURN n.id AS id')).toEqual([{ id: 'node:22' }])
   })
 
