@@ -28368,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 82764:
+/***/ 34241:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28390,6 +28390,7 @@ const INPUTS = [
     { name: 'images-file', kind: 'string' },
     { name: 'shard', kind: 'string' },
     { name: 'reports', kind: 'list' },
+    { name: 'legs', kind: 'list' },
     { name: 'output-dir', kind: 'string' },
     { name: 'platform', kind: 'string' },
     { name: 'tag', kind: 'string' },
@@ -29385,6 +29386,96 @@ function annotate(entries, host) {
     }
     if (outdated.length > ANNOTATIONS)
         host.info(`${outdated.length - ANNOTATIONS} more image(s) should update; see the job summary`);
+}
+
+;// CONCATENATED MODULE: ./src/matrix.ts
+/**
+ * The matrix hand-off. Every run leaves a manifest, `scout-graph-leg.json`, beside its reports: which
+ * shard it was, its attempt and update tag, its reports and its failures. The last job reads the
+ * manifests of every leg (`legs`), takes the newest attempt of each shard, ingests their reports, counts
+ * their failures as its own, and knows when a leg is missing, so its cleanup can refuse to run.
+ */
+
+
+const LEG_MANIFEST = 'scout-graph-leg.json';
+const SCHEMA = 'scout-graph-leg/1';
+/** Written by every run into its output folder, so it travels in the artifact. */
+async function writeLegManifest(leg, outcomes) {
+    const manifest = {
+        schema: SCHEMA,
+        ...(leg.shard ? { shard: leg.shard } : {}),
+        runAttempt: leg.runAttempt,
+        updateTag: leg.updateTag,
+        reports: outcomes.flatMap((outcome) => outcome.file && outcome.parsed
+            ? [{ image: outcome.image ?? outcome.parsed.target ?? outcome.source, file: external_node_path_default().relative(leg.outputDir, outcome.file) }]
+            : []),
+        failed: outcomes.flatMap((outcome) => outcome.error !== undefined ? [{ image: outcome.image ?? outcome.source, error: outcome.error }] : []),
+        noBaseImage: outcomes.flatMap((outcome) => !outcome.file && outcome.parsed?.status === 'no-base-image' ? [outcome.image ?? outcome.source] : [])
+    };
+    await (0,promises_.writeFile)(external_node_path_default().join(leg.outputDir, LEG_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+/** The legs' failures and base-less images, as outcomes of this job (their reports are read as files). */
+function legOutcomes(plan) {
+    return [
+        ...plan.failed.map((failure) => ({ image: failure.image, source: LEG_MANIFEST, error: failure.error })),
+        ...plan.noBaseImage.map((image) => ({
+            image,
+            source: LEG_MANIFEST,
+            parsed: { status: 'no-base-image', reason: 'Scout: image has no base image', warnings: [], recommendations: [] }
+        }))
+    ];
+}
+/** Reads the legs' manifests; throws on one that is not a manifest (a wrong `legs` pattern should stop the run). */
+async function readLegs(files, updateTag) {
+    const manifests = [];
+    for (const file of files) {
+        let manifest;
+        try {
+            manifest = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+        }
+        catch (error) {
+            throw new Error(`legs: cannot read ${file}: ${error.message.split('\n')[0]}`);
+        }
+        if (manifest.schema !== SCHEMA)
+            throw new Error(`legs: ${file} is not a ${LEG_MANIFEST} written by scout-graph-action`);
+        manifests.push({ ...manifest, dir: external_node_path_default().dirname(file), file });
+    }
+    // A re-run leaves the failed attempt's artifact beside the new one: the newest attempt of a shard wins.
+    const newest = new Map();
+    for (const manifest of manifests) {
+        const key = manifest.shard ? `${manifest.shard.index}/${manifest.shard.count}` : manifest.file;
+        const current = newest.get(key);
+        if (!current || manifest.runAttempt > current.runAttempt)
+            newest.set(key, manifest);
+    }
+    const chosen = [...newest.values()];
+    const blockers = [];
+    if (chosen.length === 0)
+        blockers.push('no leg manifest was found');
+    const counts = new Set(chosen.flatMap((manifest) => (manifest.shard ? [manifest.shard.count] : [])));
+    if (counts.size > 1)
+        blockers.push(`the legs disagree on the shard count (${[...counts].join(', ')})`);
+    for (const count of counts) {
+        const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !newest.has(`${index}/${count}`));
+        if (missing.length > 0)
+            blockers.push(`leg(s) ${missing.map((index) => `${index}/${count}`).join(', ')} left no manifest`);
+    }
+    for (const manifest of chosen) {
+        const name = manifest.shard ? `leg ${manifest.shard.index}/${manifest.shard.count}` : manifest.file;
+        if (manifest.updateTag !== updateTag)
+            blockers.push(`${name} pushed update tag ${manifest.updateTag}, not ${updateTag}`);
+        if (manifest.failed.length > 0)
+            blockers.push(`${name} could not scan ${manifest.failed.length} image(s)`);
+    }
+    return {
+        reportFiles: chosen.flatMap((manifest) => manifest.reports.map((report) => external_node_path_default().resolve(manifest.dir, report.file))),
+        reportImages: new Map(chosen.flatMap((manifest) => manifest.reports.map((report) => [external_node_path_default().resolve(manifest.dir, report.file), report.image]))),
+        failed: chosen.flatMap((manifest) => manifest.failed),
+        noBaseImage: chosen.flatMap((manifest) => manifest.noBaseImage ?? []),
+        blockers,
+        taken: chosen.map((manifest) => `${manifest.shard ? `leg ${manifest.shard.index}/${manifest.shard.count}` : manifest.file}, attempt ${manifest.runAttempt}: ` +
+            `${manifest.reports.length} report(s), ${manifest.failed.length} failed`)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/parse.ts
@@ -30491,6 +30582,7 @@ function s3_firstLine(error) {
 
 
 
+
 const READ_CONCURRENCY = 16;
 async function runPipeline(settings, host) {
     await (0,promises_.mkdir)(settings.outputDir, { recursive: true });
@@ -30500,10 +30592,20 @@ async function runPipeline(settings, host) {
         await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host));
     const scanned = settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : [];
     const read = settings.reportFiles.length > 0
-        ? await host.group(`Read ${settings.reportFiles.length} report(s)`, () => readReports(settings.reportFiles, host))
+        ? await host.group(`Read ${settings.reportFiles.length} report(s)`, () => readReports(settings.reportFiles, settings.legs?.reportImages, host))
         : [];
-    const outcomes = [...scanned, ...read];
+    if (settings.legs)
+        for (const line of settings.legs.taken)
+            host.info(`Took ${line}`);
+    const outcomes = [...scanned, ...read, ...(settings.legs ? legOutcomes(settings.legs) : [])];
     const entries = outcomes.map(toEntry);
+    await writeLegManifest({
+        outputDir: settings.outputDir,
+        ...(settings.shard ? { shard: settings.shard } : {}),
+        runAttempt: Number(settings.github.runAttempt ?? 1),
+        updateTag: settings.updateTag
+    }, outcomes);
+    const legBlockers = settings.legs?.blockers ?? [];
     const delta = await host.group('Build the graph', async () => {
         const ingested = outcomes.flatMap((outcome) => (outcome.parsed ? [{ source: outcome.source, parsed: outcome.parsed }] : []));
         const built = buildDelta(ingested, settings.graphMode, settings.updateTag);
@@ -30516,7 +30618,7 @@ async function runPipeline(settings, host) {
     const { neo4j, s3 } = settings;
     if (neo4j) {
         await host.group('Push the graph to Neo4j', async () => {
-            const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta) : undefined;
+            const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta, legBlockers) : undefined;
             if (blocker)
                 host.warning(`Cleanup skipped: ${blocker}`);
             try {
@@ -30529,7 +30631,7 @@ async function runPipeline(settings, host) {
     }
     if (s3) {
         await host.group(`Upload the reports to s3://${s3.bucket}/${s3.prefix}`, async () => {
-            const blocker = s3.prune ? cleanupBlocker(outcomes, delta) : undefined;
+            const blocker = s3.prune ? cleanupBlocker(outcomes, delta, legBlockers) : undefined;
             if (blocker)
                 host.warning(`s3-prune skipped: ${blocker}`);
             try {
@@ -30582,10 +30684,13 @@ function uploadItems(outcomes, host) {
     return [...byName.values()].map(({ name, file }) => ({ name, file }));
 }
 /**
- * Cartography's gating, made stricter by one rule: an image whose scan failed has no report, so its
- * nodes would be deleted as stale. Cleanup needs at least one ingested report and nothing lost.
+ * Cartography's gating, made stricter: an image whose scan failed has no report, so its nodes would
+ * be deleted as stale, and in the last job of a matrix a missing or failed leg is the same loss.
+ * Cleanup needs at least one ingested report and nothing lost.
  */
-function cleanupBlocker(outcomes, delta) {
+function cleanupBlocker(outcomes, delta, legBlockers = []) {
+    if (legBlockers.length > 0)
+        return `the matrix is incomplete: ${legBlockers.join('; ')}`;
     const failedScans = outcomes.filter((outcome) => outcome.error !== undefined).length;
     const unreadable = delta.reports.filter((report) => report.status === 'failed').length;
     if (failedScans > 0)
@@ -30596,7 +30701,8 @@ function cleanupBlocker(outcomes, delta) {
         return 'no report was ingested';
     return undefined;
 }
-async function readReports(files, host) {
+/** Reads report files; a leg's report keeps the image reference the leg scanned. */
+async function readReports(files, images, host) {
     const limit = pLimit(READ_CONCURRENCY);
     return Promise.all(files.map((file) => limit(async () => {
         const source = displayPath(file);
@@ -30606,7 +30712,8 @@ async function readReports(files, host) {
                 host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`);
             for (const warning of parsed.warnings)
                 host.warning(`${source}: ${warning}`);
-            return { source, file, parsed };
+            const image = images?.get(file);
+            return { ...(image ? { image } : {}), source, file, parsed };
         }
         catch (error) {
             const reason = `cannot read: ${error.code ?? String(error)}`;
@@ -34359,6 +34466,7 @@ async function matchReportFiles(patterns) {
 
 
 
+
 class InputError extends Error {
     input;
     constructor(input, message) {
@@ -34380,12 +34488,24 @@ async function buildSettings(raw, context) {
     const requested = await readImages(input('images'), input('images-file'));
     const images = applyShard(requested, shard);
     const reportPatterns = splitList(raw.reports ?? '', /\n/);
-    const reportFiles = reportPatterns.length > 0 ? await context.matchReports(reportPatterns) : [];
-    if (reportPatterns.length > 0 && reportFiles.length === 0) {
+    const matchedReports = reportPatterns.length > 0 ? await context.matchReports(reportPatterns) : [];
+    if (reportPatterns.length > 0 && matchedReports.length === 0) {
         throw new InputError('reports', `no file matches ${reportPatterns.map((p) => JSON.stringify(p)).join(', ')}`);
     }
-    if (requested.length === 0 && reportFiles.length === 0) {
-        throw new InputError('images', 'nothing to do: give images, images-file or reports');
+    const updateTag = input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag'));
+    const legPatterns = splitList(raw.legs ?? '', /\n/);
+    let legs;
+    if (legPatterns.length > 0) {
+        try {
+            legs = await readLegs(await context.matchReports(legPatterns), updateTag);
+        }
+        catch (error) {
+            throw new InputError('legs', error.message.replace(/^legs: /, ''));
+        }
+    }
+    const reportFiles = [...new Set([...matchedReports, ...(legs?.reportFiles ?? [])])];
+    if (requested.length === 0 && reportFiles.length === 0 && legs === undefined) {
+        throw new InputError('images', 'nothing to do: give images, images-file, reports or legs');
     }
     const scan = {
         onlyRefresh: parseBoolean('only-refresh', input('only-refresh')),
@@ -34414,10 +34534,11 @@ async function buildSettings(raw, context) {
         images,
         ...(shard ? { shard } : {}),
         reportFiles,
+        ...(legs ? { legs } : {}),
         outputDir,
         graphFile: external_node_path_default().resolve(input('graph-file') || external_node_path_default().join(outputDir, 'graph.json')),
         graphMode: parseChoice('graph-mode', input('graph-mode'), ['cartography', 'extended']),
-        updateTag: input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag')),
+        updateTag,
         ...(neo4j ? { neo4j } : {}),
         ...(s3 ? { s3 } : {}),
         scan,
@@ -34711,7 +34832,7 @@ async function run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(82764);
+/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34241);
 
 await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

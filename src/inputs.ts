@@ -21,6 +21,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'images-file', kind: 'string' },
   { name: 'shard', kind: 'string' },
   { name: 'reports', kind: 'list' },
+  { name: 'legs', kind: 'list' },
   { name: 'output-dir', kind: 'string' },
   { name: 'platform', kind: 'string' },
   { name: 'tag', kind: 'string' },

@@ -12,6 +12,7 @@ import { COMMENT_LIMIT, publishComment, runUrl } from './publish/comment.js'
 import { annotate, publishOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
 import { toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
+import { legOutcomes, writeLegManifest } from './matrix.js'
 import { parseReport } from './report/parse.js'
 import { ensureScout } from './scan/provision.js'
 import { reportFileName, scanImages } from './scan/scan.js'
@@ -39,10 +40,23 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
     settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : []
   const read =
     settings.reportFiles.length > 0
-      ? await host.group(`Read ${settings.reportFiles.length} report(s)`, () => readReports(settings.reportFiles, host))
+      ? await host.group(`Read ${settings.reportFiles.length} report(s)`, () =>
+          readReports(settings.reportFiles, settings.legs?.reportImages, host)
+        )
       : []
-  const outcomes = [...scanned, ...read]
+  if (settings.legs) for (const line of settings.legs.taken) host.info(`Took ${line}`)
+  const outcomes = [...scanned, ...read, ...(settings.legs ? legOutcomes(settings.legs) : [])]
   const entries = outcomes.map(toEntry)
+  await writeLegManifest(
+    {
+      outputDir: settings.outputDir,
+      ...(settings.shard ? { shard: settings.shard } : {}),
+      runAttempt: Number(settings.github.runAttempt ?? 1),
+      updateTag: settings.updateTag
+    },
+    outcomes
+  )
+  const legBlockers = settings.legs?.blockers ?? []
 
   const delta = await host.group('Build the graph', async () => {
     const ingested = outcomes.flatMap((outcome) => (outcome.parsed ? [{ source: outcome.source, parsed: outcome.parsed }] : []))
@@ -59,7 +73,7 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
   const { neo4j, s3 } = settings
   if (neo4j) {
     await host.group('Push the graph to Neo4j', async () => {
-      const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta) : undefined
+      const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta, legBlockers) : undefined
       if (blocker) host.warning(`Cleanup skipped: ${blocker}`)
       try {
         await pushGraph(delta, neo4j, neo4j.cleanup && blocker === undefined, host)
@@ -71,7 +85,7 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
 
   if (s3) {
     await host.group(`Upload the reports to s3://${s3.bucket}/${s3.prefix}`, async () => {
-      const blocker = s3.prune ? cleanupBlocker(outcomes, delta) : undefined
+      const blocker = s3.prune ? cleanupBlocker(outcomes, delta, legBlockers) : undefined
       if (blocker) host.warning(`s3-prune skipped: ${blocker}`)
       try {
         const result = await uploadReports(s3, uploadItems(outcomes, host), s3.prune && blocker === undefined, host)
@@ -141,10 +155,16 @@ function uploadItems(outcomes: readonly ImageOutcome[], host: Host): UploadItem[
 }
 
 /**
- * Cartography's gating, made stricter by one rule: an image whose scan failed has no report, so its
- * nodes would be deleted as stale. Cleanup needs at least one ingested report and nothing lost.
+ * Cartography's gating, made stricter: an image whose scan failed has no report, so its nodes would
+ * be deleted as stale, and in the last job of a matrix a missing or failed leg is the same loss.
+ * Cleanup needs at least one ingested report and nothing lost.
  */
-export function cleanupBlocker(outcomes: readonly ImageOutcome[], delta: GraphDelta): string | undefined {
+export function cleanupBlocker(
+  outcomes: readonly ImageOutcome[],
+  delta: GraphDelta,
+  legBlockers: readonly string[] = []
+): string | undefined {
+  if (legBlockers.length > 0) return `the matrix is incomplete: ${legBlockers.join('; ')}`
   const failedScans = outcomes.filter((outcome) => outcome.error !== undefined).length
   const unreadable = delta.reports.filter((report) => report.status === 'failed').length
   if (failedScans > 0) return `${failedScans} image(s) could not be scanned, so their graph would look stale`
@@ -153,7 +173,8 @@ export function cleanupBlocker(outcomes: readonly ImageOutcome[], delta: GraphDe
   return undefined
 }
 
-async function readReports(files: readonly string[], host: Host): Promise<ImageOutcome[]> {
+/** Reads report files; a leg's report keeps the image reference the leg scanned. */
+async function readReports(files: readonly string[], images: ReadonlyMap<string, string> | undefined, host: Host): Promise<ImageOutcome[]> {
   const limit = pLimit(READ_CONCURRENCY)
   return Promise.all(
     files.map((file) =>
@@ -163,7 +184,8 @@ async function readReports(files: readonly string[], host: Host): Promise<ImageO
           const parsed = parseReport(await readFile(file))
           if (parsed.status !== 'report') host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`)
           for (const warning of parsed.warnings) host.warning(`${source}: ${warning}`)
-          return { source, file, parsed }
+          const image = images?.get(file)
+          return { ...(image ? { image } : {}), source, file, parsed }
         } catch (error) {
           const reason = `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
           host.warning(`${source}: ${reason}`)

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { GraphMode } from './graph/schema.js'
 import { INPUTS, type RawInputs } from './inputs.js'
+import { readLegs, type LegsPlan } from './matrix.js'
 import { DEFAULT_SCOUT_VERSION, SCOUT_RELEASES, type ScoutSource } from './scan/provision.js'
 import type { Neo4jSettings } from './sinks/neo4j.js'
 import type { S3Settings } from './sinks/s3.js'
@@ -60,8 +61,10 @@ export interface Settings {
   /** The references this job scans: de-duplicated, in the order given, after sharding. */
   images: string[]
   shard?: { index: number; count: number }
-  /** Existing report files to ingest, matched from the `reports` patterns. */
+  /** Existing report files to ingest: matched from the `reports` patterns, and the reports of the `legs`. */
   reportFiles: string[]
+  /** In the last job of a matrix: what the legs' manifests say. */
+  legs?: LegsPlan
   outputDir: string
   graphFile: string
   graphMode: GraphMode
@@ -104,12 +107,23 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
   const requested = await readImages(input('images'), input('images-file'))
   const images = applyShard(requested, shard)
   const reportPatterns = splitList(raw.reports ?? '', /\n/)
-  const reportFiles = reportPatterns.length > 0 ? await context.matchReports(reportPatterns) : []
-  if (reportPatterns.length > 0 && reportFiles.length === 0) {
+  const matchedReports = reportPatterns.length > 0 ? await context.matchReports(reportPatterns) : []
+  if (reportPatterns.length > 0 && matchedReports.length === 0) {
     throw new InputError('reports', `no file matches ${reportPatterns.map((p) => JSON.stringify(p)).join(', ')}`)
   }
-  if (requested.length === 0 && reportFiles.length === 0) {
-    throw new InputError('images', 'nothing to do: give images, images-file or reports')
+  const updateTag = input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag'))
+  const legPatterns = splitList(raw.legs ?? '', /\n/)
+  let legs: LegsPlan | undefined
+  if (legPatterns.length > 0) {
+    try {
+      legs = await readLegs(await context.matchReports(legPatterns), updateTag)
+    } catch (error) {
+      throw new InputError('legs', (error as Error).message.replace(/^legs: /, ''))
+    }
+  }
+  const reportFiles = [...new Set([...matchedReports, ...(legs?.reportFiles ?? [])])]
+  if (requested.length === 0 && reportFiles.length === 0 && legs === undefined) {
+    throw new InputError('images', 'nothing to do: give images, images-file, reports or legs')
   }
 
   const scan: ScanSettings = {
@@ -139,10 +153,11 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     images,
     ...(shard ? { shard } : {}),
     reportFiles,
+    ...(legs ? { legs } : {}),
     outputDir,
     graphFile: path.resolve(input('graph-file') || path.join(outputDir, 'graph.json')),
     graphMode: parseChoice('graph-mode', input('graph-mode'), ['cartography', 'extended']),
-    updateTag: input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag')),
+    updateTag,
     ...(neo4j ? { neo4j } : {}),
     ...(s3 ? { s3 } : {}),
     scan,
