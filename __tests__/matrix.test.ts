@@ -4,15 +4,13 @@
  * a real Neo4j, each into its own folder (what its artifact holds); the last job reads the legs'
  * manifests from those folders, writes one summary and runs cleanup.
  */
-import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INPUTS } from '../src/inputs.js'
-import { ROOT, readGithubOutput } from './helpers.js'
+import { ROOT, finished, readGithubOutput } from './helpers.js'
 import { canonicalGraph, startNeo4j, type TestNeo4j } from './services/neo4j.js'
 
 const SHARDS = 3
@@ -64,15 +62,7 @@ async function job(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}):
   }
   const all = { 'neo4j-uri': db.uri, 'neo4j-password': db.password, comment: 'never', 'fail-on': 'none', ...inputs }
   for (const [name, value] of Object.entries(all)) runnerEnv[`INPUT_${name.toUpperCase()}`] = value
-  let code = 0
-  let stdout = ''
-  try {
-    stdout = (await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { env: runnerEnv, maxBuffer: 1 << 26 }))
-      .stdout
-  } catch (error) {
-    code = (error as { code: number }).code
-    stdout = (error as { stdout: string }).stdout
-  }
+  const { code, stdout } = await finished(process.execPath, [path.join(ROOT, 'dist', 'index.js')], runnerEnv)
   return { code, stdout, outputs: readGithubOutput(await readFile(files.output, 'utf8')), summary: await readFile(files.summary, 'utf8') }
 }
 

@@ -29434,7 +29434,7 @@ async function readLegs(files, updateTag) {
             manifest = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
         }
         catch (error) {
-            throw new Error(`legs: cannot read ${file}: ${error.message.split('\n')[0]}`);
+            throw new Error(`legs: cannot read ${file}: ${error.message.split('\n')[0]}`, { cause: error });
         }
         if (manifest.schema !== SCHEMA)
             throw new Error(`legs: ${file} is not a ${LEG_MANIFEST} written by scout-graph-action`);

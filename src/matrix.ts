@@ -86,7 +86,7 @@ export async function readLegs(files: readonly string[], updateTag: number): Pro
     try {
       manifest = JSON.parse(await readFile(file, 'utf8')) as LegManifest
     } catch (error) {
-      throw new Error(`legs: cannot read ${file}: ${(error as Error).message.split('\n')[0]}`)
+      throw new Error(`legs: cannot read ${file}: ${(error as Error).message.split('\n')[0]}`, { cause: error })
     }
     if (manifest.schema !== SCHEMA) throw new Error(`legs: ${file} is not a ${LEG_MANIFEST} written by scout-graph-action`)
     manifests.push({ ...manifest, dir: path.dirname(file), file })
