@@ -195,6 +195,28 @@ async function seedImagesFor(delta: GraphDelta): Promise<void> {
   await db.query('UNWIND $images AS image CREATE (i:Image {_ont_digest: image.digest}) SET i.id = image.id', { images })
 }
 
+describe('changed since the last scan', () => {
+  it('names the recommendations a base gained and lost since the previous update tag', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const before = ingest(CARTOGRAPHY, 'ecr-recommendation-report.txt')
+    const first = await pushGraph(deltaOf([before], 'cartography', now - 600), target(), false, recordingHost().host)
+    expect(first.changes).toEqual([]) // a base seen for the first time is not news
+    // That push was "last night": move its creation times an hour back, before this run's update tag.
+    await db.query('MATCH (n) SET n.firstseen = n.firstseen - 3600000')
+    await db.query('MATCH ()-[r]->() SET r.firstseen = r.firstseen - 3600000')
+
+    const after = structuredClone(before)
+    const slim = after.parsed.recommendations.find((recommendation) => recommendation.tag === 'slim')
+    after.parsed.recommendations = after.parsed.recommendations.filter((recommendation) => recommendation.tag !== 'current-alpine')
+    if (slim) after.parsed.recommendations.push({ ...slim, tag: 'lts-alpine', aliases: [] })
+    const second = await pushGraph(deltaOf([after], 'cartography', now), target(), false, recordingHost().host)
+    expect(second.changes).toEqual([{ base: 'node:25-alpine', gained: ['lts-alpine'], lost: ['current-alpine'] }])
+
+    // An update tag that is not a recent time (like the tests' 123456789) cannot tell "before" apart.
+    expect((await pushGraph(deltaOf([after]), target(), false, recordingHost().host)).changes).toBeUndefined()
+  })
+})
+
 describe('against Cartography on the same database', () => {
   const all = (dir: string) => fixtureFiles(dir).map((name) => ({ dir, name }))
   /** Reports that Cartography reads as this action does (the non-reports among them are skipped by both). */

@@ -102,6 +102,17 @@ describe('the job summary', () => {
     expect(at('<details><summary>Up to date')).toBeLessThan(at('z-up-to-date'))
   })
 
+  it('says what changed since the last scan, per base image, with the images on it', () => {
+    const entries = [entryFrom(ecrText, 'app:1'), entryFrom(ecrText, 'app:2')]
+    const markdown = renderSummary(entries, { changes: [{ base: 'node:25-alpine', gained: ['lts-alpine'], lost: ['current-alpine'] }] })
+    expect(markdown).toContain(
+      '### Changed since the last scan\n\n- node:25-alpine (app:1, app:2): newly recommended **lts-alpine**; no longer recommended ~~current-alpine~~\n'
+    )
+    expect(markdown.indexOf('### Changed since the last scan')).toBeLessThan(markdown.indexOf('### Needs action'))
+    expect(renderSummary(entries, { changes: [] })).toContain('No recommendation changed since the last scan.')
+    expect(renderSummary(entries)).not.toContain('since the last scan')
+  })
+
   it('stays under its size limit by folding details, the diagram, then rows, with a note, never by failing', () => {
     const entries = Array.from({ length: 3000 }, (_, i) => entryFrom(ecrText, `registry.example.test/team/app-${i}:1`))
     entries.push({ image: 'zz-failed', source: 's', status: 'failed', error: 'image not found', recommendations: [] })

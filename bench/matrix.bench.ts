@@ -30,7 +30,14 @@ async function runJob(db: TestNeo4j, work: string, inputs: Record<string, string
     GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'),
     GITHUB_RUN_ATTEMPT: '1'
   }
-  const all = { 'neo4j-uri': db.uri, 'neo4j-password': db.password, 'update-tag': String(TAG), comment: 'never', 'fail-on': 'none', ...inputs }
+  const all = {
+    'neo4j-uri': db.uri,
+    'neo4j-password': db.password,
+    'update-tag': String(TAG),
+    comment: 'never',
+    'fail-on': 'none',
+    ...inputs
+  }
   for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value
   const start = performance.now()
   const result = await finished(process.execPath, [path.join(root, 'dist', 'index.js')], env)
@@ -44,7 +51,9 @@ async function main(): Promise<void> {
   try {
     const imagesFile = path.join(work, 'images.txt')
     await writeFile(imagesFile, Array.from({ length: IMAGES }, (_, i) => `registry.example.test/team-${i}/app:1`).join('\n'))
-    console.log(`${IMAGES} images, ${SCAN_MS} ms per scan, concurrency 1 per job; ideal scan time for one job ${((IMAGES * SCAN_MS) / 1000).toFixed(1)} s`)
+    console.log(
+      `${IMAGES} images, ${SCAN_MS} ms per scan, concurrency 1 per job; ideal scan time for one job ${((IMAGES * SCAN_MS) / 1000).toFixed(1)} s`
+    )
 
     await db.clear()
     const single = await runJob(db, work, { 'images-file': imagesFile, cleanup: 'true', 'output-dir': path.join(work, 'single') })
@@ -66,7 +75,11 @@ async function main(): Promise<void> {
         )
       )
       const legsWall = (performance.now() - started) / 1000
-      const last = await runJob(db, work, { legs: path.join(legDir, '*', 'scout-graph-leg.json'), cleanup: 'true', 'output-dir': path.join(legDir, 'last') })
+      const last = await runJob(db, work, {
+        legs: path.join(legDir, '*', 'scout-graph-leg.json'),
+        cleanup: 'true',
+        'output-dir': path.join(legDir, 'last')
+      })
       const total = legsWall + last
       console.log(
         `${String(legs).padStart(2)} leg(s): slowest leg ${Math.max(...legTimes).toFixed(1)} s (all legs ${legsWall.toFixed(1)} s) + last job ${last.toFixed(1)} s ` +

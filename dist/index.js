@@ -29211,6 +29211,8 @@ function renderSummary(entries, options = {}) {
             `**${others.length}** up to date or without a base to judge`,
         ''
     ];
+    if (options.changes)
+        head.push(...changesSection(options.changes, entries));
     const actionRows = needsAction.map(actionRow);
     const failedRows = failed.map((entry) => `| ${escapeMarkdown(entry.image)} | ${escapeMarkdown(entry.error ?? 'failed')} |`);
     const otherRows = others.map((entry) => `| ${escapeMarkdown(entry.image)} | ${escapeMarkdown(baseReference(entry))} | ${entry.status === 'ok' ? `up to date (${formatCounts(entry.baseImage?.vulnerabilities)})` : escapeMarkdown(`${entry.status}${entry.error ? `: ${entry.error}` : ''}`)} |`);
@@ -29285,6 +29287,24 @@ function largestFitting(max, fits) {
             high = middle - 1;
     }
     return low;
+}
+/** "Changed since the last scan": news for a nightly reader, per base image, with the images on it. */
+function changesSection(changes, entries) {
+    if (changes.length === 0)
+        return ['No recommendation changed since the last scan.', ''];
+    const lines = ['### Changed since the last scan', ''];
+    for (const change of changes) {
+        const images = entries
+            .filter((entry) => entry.baseImage && baseReference(entry) === change.base)
+            .map((entry) => escapeMarkdown(entry.image));
+        const parts = [
+            ...(change.gained.length > 0 ? [`newly recommended ${change.gained.map((tag) => `**${escapeMarkdown(tag)}**`).join(', ')}`] : []),
+            ...(change.lost.length > 0 ? [`no longer recommended ${change.lost.map((tag) => `~~${escapeMarkdown(tag)}~~`).join(', ')}`] : [])
+        ];
+        const shown = images.slice(0, 5).join(', ') + (images.length > 5 ? ` and ${images.length - 5} more` : '');
+        lines.push(`- ${escapeMarkdown(change.base)}${shown ? ` (${shown})` : ''}: ${parts.join('; ')}`);
+    }
+    return [...lines, ''];
 }
 function actionRow(entry) {
     const benefits = (entry.recommendations[0]?.benefits ?? []).slice(0, TOP_BENEFITS).map(escapeMarkdown);
@@ -30246,6 +30266,18 @@ function cleanupStatements() {
         `MATCH (:${IMAGE_LINK.fromLabel})-[x:${IMAGE_LINK.type}]->(:${IMAGE_LINK.to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`
     ];
 }
+/**
+ * What changed since the previous update tag, for the bases this push wrote: a recommendation created
+ * by this run (its `firstseen` is after the update tag was fixed) is new; one still carrying an older
+ * update tag was not recommended this time. Read before cleanup removes the latter.
+ */
+const RECOMMENDATION_CHANGES = [
+    'UNWIND $bases AS baseId',
+    `MATCH (base:${PUBLIC_IMAGE} {id: baseId})-[r:SHOULD_UPDATE_TO]->(tag:${PUBLIC_IMAGE_TAG})`,
+    'WHERE base.firstseen < $since AND (r.lastupdated <> $updateTag OR r.firstseen >= $since)',
+    'RETURN base.id AS base, tag.tag AS tag, r.lastupdated = $updateTag AS current',
+    'ORDER BY base, tag'
+].join('\n');
 
 ;// CONCATENATED MODULE: ./src/version.ts
 /** This release; written as `_module_version` on the graph. A test keeps it equal to package.json. */
@@ -30291,6 +30323,7 @@ async function pushGraph(delta, settings, runCleanup, host) {
         const result = await writeDelta(neo4j, session, delta, host);
         host.info(`Pushed ${delta.nodes.length} node(s), ${delta.relationships.length} relationship(s) and ${delta.imageLinks.length} digest link(s): ` +
             `${result.nodesCreated} node(s) and ${result.relationshipsCreated} relationship(s) created, ${result.propertiesSet} properties set`);
+        result.changes = await readChanges(neo4j, session, delta);
         if (runCleanup) {
             result.deleted = await cleanup(neo4j, session, delta.updateTag);
             host.info(`Cleanup removed ${result.deleted} node(s) and relationship(s) without update tag ${delta.updateTag}`);
@@ -30399,6 +30432,25 @@ function statementRows(neo4j, statement, delta, imageIds) {
         case 'imageLinks':
             return delta.imageLinks.flatMap((link) => [...new Set(imageIds.get(link.digestPrefix))].map((from) => ({ from, to: link.to.id, properties: properties(link.properties) })));
     }
+}
+/** Days an update tag may lie in the past and still be read as the time this run started. */
+const UPDATE_TAG_WINDOW_SECONDS = 3 * 86_400;
+async function readChanges(neo4j, session, delta) {
+    const now = Date.now() / 1000;
+    if (delta.updateTag > now + 60 || delta.updateTag < now - UPDATE_TAG_WINDOW_SECONDS)
+        return undefined;
+    const bases = delta.nodes.filter((node) => node.label === PUBLIC_IMAGE).map((node) => node.id);
+    if (bases.length === 0)
+        return [];
+    const records = (await session.executeRead((tx) => tx.run(RECOMMENDATION_CHANGES, { bases, updateTag: neo4j.int(delta.updateTag), since: neo4j.int(delta.updateTag * 1000) }))).records;
+    const changes = new Map();
+    for (const record of records) {
+        const base = String(record.get('base'));
+        const change = changes.get(base) ?? { base, gained: [], lost: [] };
+        (record.get('current') ? change.gained : change.lost).push(String(record.get('tag')));
+        changes.set(base, change);
+    }
+    return [...changes.values()];
 }
 /** Counts and fixes are integers: sent as Neo4j INTEGER, as Python's driver sends them for Cartography. */
 function toNeo4jValues(neo4j, values) {
@@ -30615,6 +30667,7 @@ async function runPipeline(settings, host) {
         return built;
     });
     const errors = [];
+    let changes;
     const { neo4j, s3 } = settings;
     if (neo4j) {
         await host.group('Push the graph to Neo4j', async () => {
@@ -30622,7 +30675,7 @@ async function runPipeline(settings, host) {
             if (blocker)
                 host.warning(`Cleanup skipped: ${blocker}`);
             try {
-                await pushGraph(delta, neo4j, neo4j.cleanup && blocker === undefined, host);
+                changes = (await pushGraph(delta, neo4j, neo4j.cleanup && blocker === undefined, host)).changes;
             }
             catch (error) {
                 errors.push(error.message);
@@ -30644,12 +30697,12 @@ async function runPipeline(settings, host) {
             }
         });
     }
-    await publish(settings, entries, host);
+    await publish(settings, entries, changes, host);
     const violations = policyViolations(entries, settings.failOn);
     return { entries, delta, violations, errors };
 }
 /** Artifact, outputs, annotations, job summary and pull-request comment: what people see of the run. */
-async function publish(settings, entries, host) {
+async function publish(settings, entries, changes, host) {
     const images = entries.map((entry) => entry.image);
     const artifactId = settings.uploadArtifact
         ? await host.group('Upload the artifact', () => uploadArtifact({ github: settings.github, ...(settings.artifactRetentionDays ? { retentionDays: settings.artifactRetentionDays } : {}) }, settings.artifactName ?? artifactName(settings.github, images, settings.shard), settings.outputDir, host))
@@ -30657,10 +30710,11 @@ async function publish(settings, entries, host) {
     publishOutputs(entries, { graphFile: settings.graphFile, reportDir: settings.outputDir, ...(artifactId !== undefined ? { artifactId } : {}) }, host);
     annotate(entries, host);
     const link = runUrl(settings.github);
+    const options = { ...(link ? { runUrl: link } : {}), ...(changes ? { changes } : {}) };
     if (settings.summary)
-        await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, { ...(link ? { runUrl: link } : {}) })));
+        await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, options)));
     if (settings.comment !== 'never') {
-        const markdown = renderSummary(entries, { limit: COMMENT_LIMIT - 200, ...(link ? { runUrl: link } : {}) });
+        const markdown = renderSummary(entries, { ...options, limit: COMMENT_LIMIT - 200 });
         await host.group('Pull-request comment', () => publishComment({ mode: settings.comment, ...(settings.githubToken ? { token: settings.githubToken } : {}), github: settings.github }, images, markdown, host));
     }
 }

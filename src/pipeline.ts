@@ -18,7 +18,7 @@ import { ensureScout } from './scan/provision.js'
 import { reportFileName, scanImages } from './scan/scan.js'
 import type { Settings } from './settings.js'
 import { artifactName, uploadArtifact } from './sinks/artifact.js'
-import { pushGraph } from './sinks/neo4j.js'
+import { pushGraph, type BaseChange } from './sinks/neo4j.js'
 import { checkS3Access, uploadReports, type S3Settings, type UploadItem } from './sinks/s3.js'
 
 export interface RunResult {
@@ -70,13 +70,14 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
   })
 
   const errors: string[] = []
+  let changes: BaseChange[] | undefined
   const { neo4j, s3 } = settings
   if (neo4j) {
     await host.group('Push the graph to Neo4j', async () => {
       const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta, legBlockers) : undefined
       if (blocker) host.warning(`Cleanup skipped: ${blocker}`)
       try {
-        await pushGraph(delta, neo4j, neo4j.cleanup && blocker === undefined, host)
+        changes = (await pushGraph(delta, neo4j, neo4j.cleanup && blocker === undefined, host)).changes
       } catch (error) {
         errors.push((error as Error).message)
       }
@@ -96,13 +97,13 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
     })
   }
 
-  await publish(settings, entries, host)
+  await publish(settings, entries, changes, host)
   const violations = policyViolations(entries, settings.failOn)
   return { entries, delta, violations, errors }
 }
 
 /** Artifact, outputs, annotations, job summary and pull-request comment: what people see of the run. */
-async function publish(settings: Settings, entries: RecommendationEntry[], host: Host): Promise<void> {
+async function publish(settings: Settings, entries: RecommendationEntry[], changes: BaseChange[] | undefined, host: Host): Promise<void> {
   const images = entries.map((entry) => entry.image)
   const artifactId = settings.uploadArtifact
     ? await host.group('Upload the artifact', () =>
@@ -121,10 +122,10 @@ async function publish(settings: Settings, entries: RecommendationEntry[], host:
   )
   annotate(entries, host)
   const link = runUrl(settings.github)
-  if (settings.summary)
-    await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, { ...(link ? { runUrl: link } : {}) })))
+  const options = { ...(link ? { runUrl: link } : {}), ...(changes ? { changes } : {}) }
+  if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, options)))
   if (settings.comment !== 'never') {
-    const markdown = renderSummary(entries, { limit: COMMENT_LIMIT - 200, ...(link ? { runUrl: link } : {}) })
+    const markdown = renderSummary(entries, { ...options, limit: COMMENT_LIMIT - 200 })
     await host.group('Pull-request comment', () =>
       publishComment(
         { mode: settings.comment, ...(settings.githubToken ? { token: settings.githubToken } : {}), github: settings.github },

@@ -7,6 +7,8 @@
 import {
   IMAGE_LINK,
   NODES,
+  PUBLIC_IMAGE,
+  PUBLIC_IMAGE_TAG,
   RELATIONSHIPS,
   inMode,
   propertyNames,
@@ -158,3 +160,16 @@ export function cleanupStatements(): string[] {
     `MATCH (:${IMAGE_LINK.fromLabel})-[x:${IMAGE_LINK.type}]->(:${IMAGE_LINK.to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`
   ]
 }
+
+/**
+ * What changed since the previous update tag, for the bases this push wrote: a recommendation created
+ * by this run (its `firstseen` is after the update tag was fixed) is new; one still carrying an older
+ * update tag was not recommended this time. Read before cleanup removes the latter.
+ */
+export const RECOMMENDATION_CHANGES = [
+  'UNWIND $bases AS baseId',
+  `MATCH (base:${PUBLIC_IMAGE} {id: baseId})-[r:SHOULD_UPDATE_TO]->(tag:${PUBLIC_IMAGE_TAG})`,
+  'WHERE base.firstseen < $since AND (r.lastupdated <> $updateTag OR r.firstseen >= $since)',
+  'RETURN base.id AS base, tag.tag AS tag, r.lastupdated = $updateTag AS current',
+  'ORDER BY base, tag'
+].join('\n')

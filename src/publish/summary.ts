@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../report/model.js'
+import type { BaseChange } from '../sinks/neo4j.js'
 import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
 
 /** GitHub refuses a step summary over 1 MiB; keep clear of it. */
@@ -51,6 +52,8 @@ export function orderForReading(entries: readonly RecommendationEntry[]): Recomm
 export interface SummaryOptions {
   /** The most characters the Markdown may take. */
   limit?: number
+  /** Recommendations gained or lost since the previous update tag (known when Neo4j is configured). */
+  changes?: readonly BaseChange[]
   /** Where the full run can be seen, for the notes on what was left out. */
   runUrl?: string
 }
@@ -70,6 +73,7 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
       `**${others.length}** up to date or without a base to judge`,
     ''
   ]
+  if (options.changes) head.push(...changesSection(options.changes, entries))
   const actionRows = needsAction.map(actionRow)
   const failedRows = failed.map((entry) => `| ${escapeMarkdown(entry.image)} | ${escapeMarkdown(entry.error ?? 'failed')} |`)
   const otherRows = others.map(
@@ -152,6 +156,24 @@ function largestFitting(max: number, fits: (count: number) => boolean): number |
     else high = middle - 1
   }
   return low
+}
+
+/** "Changed since the last scan": news for a nightly reader, per base image, with the images on it. */
+function changesSection(changes: readonly BaseChange[], entries: readonly RecommendationEntry[]): string[] {
+  if (changes.length === 0) return ['No recommendation changed since the last scan.', '']
+  const lines = ['### Changed since the last scan', '']
+  for (const change of changes) {
+    const images = entries
+      .filter((entry) => entry.baseImage && baseReference(entry) === change.base)
+      .map((entry) => escapeMarkdown(entry.image))
+    const parts = [
+      ...(change.gained.length > 0 ? [`newly recommended ${change.gained.map((tag) => `**${escapeMarkdown(tag)}**`).join(', ')}`] : []),
+      ...(change.lost.length > 0 ? [`no longer recommended ${change.lost.map((tag) => `~~${escapeMarkdown(tag)}~~`).join(', ')}`] : [])
+    ]
+    const shown = images.slice(0, 5).join(', ') + (images.length > 5 ? ` and ${images.length - 5} more` : '')
+    lines.push(`- ${escapeMarkdown(change.base)}${shown ? ` (${shown})` : ''}: ${parts.join('; ')}`)
+  }
+  return [...lines, '']
 }
 
 function actionRow(entry: RecommendationEntry): string {

@@ -7,13 +7,14 @@ import type { Driver, Integer, ManagedTransaction, Session } from 'neo4j-driver'
 import {
   CANONICAL_IMAGES,
   NON_CANONICAL_IMAGES,
+  RECOMMENDATION_CHANGES,
   cleanupStatements,
   schemaObjects,
   upsertStatements,
   type Statement
 } from '../graph/cypher.js'
 import type { GraphDelta, Properties } from '../graph/delta.js'
-import { MODULE_NAME } from '../graph/schema.js'
+import { MODULE_NAME, PUBLIC_IMAGE } from '../graph/schema.js'
 import type { Host } from '../host.js'
 import { VERSION } from '../version.js'
 
@@ -27,10 +28,21 @@ export interface Neo4jSettings {
   retrySeconds: number
 }
 
+/** A base image whose recommendations changed since the previous update tag. */
+export interface BaseChange {
+  base: string
+  /** Tags recommended now that were not before. */
+  gained: string[]
+  /** Tags recommended before that are not any more (a base already updated, a refresh no longer needed). */
+  lost: string[]
+}
+
 export interface PushResult {
   nodesCreated: number
   relationshipsCreated: number
   propertiesSet: number
+  /** Undefined when the update tag is not a recent time (then "before" cannot be told apart). */
+  changes?: BaseChange[]
   /** Elements removed by cleanup; undefined when cleanup did not run. */
   deleted?: number
 }
@@ -77,6 +89,7 @@ export async function pushGraph(delta: GraphDelta, settings: Neo4jSettings, runC
       `Pushed ${delta.nodes.length} node(s), ${delta.relationships.length} relationship(s) and ${delta.imageLinks.length} digest link(s): ` +
         `${result.nodesCreated} node(s) and ${result.relationshipsCreated} relationship(s) created, ${result.propertiesSet} properties set`
     )
+    result.changes = await readChanges(neo4j, session, delta)
     if (runCleanup) {
       result.deleted = await cleanup(neo4j, session, delta.updateTag)
       host.info(`Cleanup removed ${result.deleted} node(s) and relationship(s) without update tag ${delta.updateTag}`)
@@ -188,6 +201,29 @@ function statementRows(neo4j: Neo4jModule, statement: Statement, delta: GraphDel
         [...new Set(imageIds.get(link.digestPrefix))].map((from) => ({ from, to: link.to.id, properties: properties(link.properties) }))
       )
   }
+}
+
+/** Days an update tag may lie in the past and still be read as the time this run started. */
+const UPDATE_TAG_WINDOW_SECONDS = 3 * 86_400
+
+async function readChanges(neo4j: Neo4jModule, session: Session, delta: GraphDelta): Promise<BaseChange[] | undefined> {
+  const now = Date.now() / 1000
+  if (delta.updateTag > now + 60 || delta.updateTag < now - UPDATE_TAG_WINDOW_SECONDS) return undefined
+  const bases = delta.nodes.filter((node) => node.label === PUBLIC_IMAGE).map((node) => node.id)
+  if (bases.length === 0) return []
+  const records = (
+    await session.executeRead((tx) =>
+      tx.run(RECOMMENDATION_CHANGES, { bases, updateTag: neo4j.int(delta.updateTag), since: neo4j.int(delta.updateTag * 1000) })
+    )
+  ).records
+  const changes = new Map<string, BaseChange>()
+  for (const record of records) {
+    const base = String(record.get('base'))
+    const change = changes.get(base) ?? { base, gained: [], lost: [] }
+    ;(record.get('current') ? change.gained : change.lost).push(String(record.get('tag')))
+    changes.set(base, change)
+  }
+  return [...changes.values()]
 }
 
 /** Counts and fixes are integers: sent as Neo4j INTEGER, as Python's driver sends them for Cartography. */
