@@ -10,7 +10,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INPUTS } from '../src/inputs.js'
-import { ROOT, finished, readGithubOutput } from './helpers.js'
+import { ROOT, runAction } from './helpers.js'
 import { canonicalGraph, startNeo4j, type TestNeo4j } from './services/neo4j.js'
 
 const SHARDS = 3
@@ -37,33 +37,17 @@ beforeEach(async () => {
   await writeFile(path.join(root, 'images.txt'), `${IMAGES.join('\n')}\n`)
 })
 
-interface Job {
-  code: number
-  stdout: string
-  outputs: Record<string, string>
-  summary: string
-}
-
-/** One job of the workflow: dist/index.js with the runner's environment. */
-async function job(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<Job> {
-  const dir = await mkdtemp(path.join(root, 'runner-'))
-  const files = { output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') }
-  await writeFile(files.output, '')
-  await writeFile(files.summary, '')
-  const runnerEnv: NodeJS.ProcessEnv = {
-    PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`,
-    HOME: process.env.HOME,
-    FAKE_DOCKER_STATE: state,
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_RUN_ATTEMPT: '1',
-    ...env
-  }
-  const all = { 'neo4j-uri': db.uri, 'neo4j-password': db.password, comment: 'never', 'fail-on': 'none', ...inputs }
-  for (const [name, value] of Object.entries(all)) runnerEnv[`INPUT_${name.toUpperCase()}`] = value
-  const { code, stdout } = await finished(process.execPath, [path.join(ROOT, 'dist', 'index.js')], runnerEnv)
-  return { code, stdout, outputs: readGithubOutput(await readFile(files.output, 'utf8')), summary: await readFile(files.summary, 'utf8') }
+/** One job of the workflow: dist/index.js with the runner's environment, the fake scanner first on PATH. */
+function job(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  return runAction(
+    { 'neo4j-uri': db.uri, 'neo4j-password': db.password, comment: 'never', 'fail-on': 'none', ...inputs },
+    {
+      PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`,
+      FAKE_DOCKER_STATE: state,
+      GITHUB_RUN_ATTEMPT: '1',
+      ...env
+    }
+  )
 }
 
 const leg = (index: number, attempt = 1, env: NodeJS.ProcessEnv = {}) =>
