@@ -54,6 +54,8 @@ describe('settings', () => {
     [{ reports: 'x', 's3-uri': 's3://ab/x' }, 's3-uri', /not a valid bucket name/],
     [{ reports: 'x', 's3-uri': 's3://bucket', 's3-prune': 'true' }, 's3-prune', /refuses to prune a whole bucket/],
     [{ reports: 'x', 's3-prune': 'true' }, 's3-prune', /needs s3-uri/],
+    [{ reports: 'x', dockerfiles: 'services/api/Dockerfile' }, 'dockerfiles', /expected IMAGE=PATH/],
+    [{ reports: 'x', dockerfiles: '-x=Dockerfile' }, 'dockerfiles', /starts with "-"/],
     [{ reports: 'x', 'neo4j-uri': 'http://127.0.0.1:7474' }, 'neo4j-uri', /bolt:\/\/, bolt\+s:\/\/.* and a host/],
     [{ reports: 'x', 'neo4j-uri': 'localhost:7687' }, 'neo4j-uri', /expected/],
     [{ reports: 'x', 'neo4j-uri': 'bolt://neo4j:hunter22@db:7687' }, 'neo4j-uri', /must not contain a user name or password/],

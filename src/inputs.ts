@@ -52,6 +52,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 's3-uri', kind: 'string' },
   { name: 's3-prune', kind: 'boolean', default: 'false' },
   { name: 'fail-on', kind: 'string', default: 'error' },
+  { name: 'dockerfiles', kind: 'list' },
   { name: 'graph-file', kind: 'string' }
 ]
 

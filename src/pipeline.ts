@@ -120,7 +120,7 @@ async function publish(settings: Settings, entries: RecommendationEntry[], chang
     { graphFile: settings.graphFile, reportDir: settings.outputDir, ...(artifactId !== undefined ? { artifactId } : {}) },
     host
   )
-  annotate(entries, host)
+  await annotate(entries, settings.dockerfiles, host)
   const link = runUrl(settings.github)
   const options = { ...(link ? { runUrl: link } : {}), ...(changes ? { changes } : {}) }
   if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, options)))

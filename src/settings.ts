@@ -83,6 +83,8 @@ export interface Settings {
   artifactName?: string
   artifactRetentionDays?: number
   failOn: FailRule[]
+  /** Image reference → its Dockerfile, for annotations on the FROM line. */
+  dockerfiles: Map<string, string>
 }
 
 const IMAGE_SCHEMES = ['registry', 'local', 'image', 'oci-dir', 'archive', 'fs']
@@ -170,7 +172,8 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     ...(input('artifact-retention-days')
       ? { artifactRetentionDays: parseInteger('artifact-retention-days', input('artifact-retention-days'), 1, 90) }
       : {}),
-    failOn: parseFailOn(input('fail-on'))
+    failOn: parseFailOn(input('fail-on')),
+    dockerfiles: parseDockerfiles(raw.dockerfiles ?? '')
   }
 }
 
@@ -325,6 +328,17 @@ function parseArtifactName(value: string): string {
     )
   }
   return value
+}
+
+/** `IMAGE=PATH` lines; the path is the workspace-relative one GitHub annotates. */
+function parseDockerfiles(value: string): Map<string, string> {
+  const map = new Map<string, string>()
+  for (const line of splitList(value, /\n/)) {
+    const at = line.indexOf('=')
+    if (at <= 0 || at === line.length - 1) throw new InputError('dockerfiles', `expected IMAGE=PATH, got ${JSON.stringify(line)}`)
+    map.set(validateImage('dockerfiles', line.slice(0, at).trim()), line.slice(at + 1).trim())
+  }
+  return map
 }
 
 function parseVersion(input: string, value: string): string {

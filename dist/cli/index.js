@@ -28439,6 +28439,7 @@ const INPUTS = [
     { name: 's3-uri', kind: 'string' },
     { name: 's3-prune', kind: 'boolean', default: 'false' },
     { name: 'fail-on', kind: 'string', default: 'error' },
+    { name: 'dockerfiles', kind: 'list' },
     { name: 'graph-file', kind: 'string' }
 ];
 
@@ -29375,6 +29376,12 @@ function renderDiagram(entries) {
 }
 
 ;// CONCATENATED MODULE: ./src/publish/outputs.ts
+/**
+ * The step's outputs, and a warning annotation per image that should move to another base. Outputs
+ * stay within GitHub's limit of 1 MB each: past it, `recommendations` first loses the benefit texts,
+ * then its last entries (the graph file and the artifact always hold everything).
+ */
+
 
 
 /** GitHub's limit is 1 MB per output; stay clear of it. */
@@ -29411,14 +29418,43 @@ function recommendationsJson(entries, host, limit = OUTPUT_LIMIT) {
         '(images needing action first); the graph file and the artifact hold everything');
     return json;
 }
-function annotate(entries, host) {
+async function annotate(entries, dockerfiles, host) {
     const outdated = orderForReading(entries).filter(isOutdated);
     for (const entry of outdated.slice(0, ANNOTATIONS)) {
         const moves = entry.recommendations.map((recommendation) => `${recommendation.kind} ${recommendation.tag} (${formatFixes(recommendation.fixes)})`);
-        host.warning(`${entry.image}: base image ${baseReference(entry)} should move: ${moves.join('; ')}`, { title: 'Base image update' });
+        const dockerfile = dockerfiles.get(entry.image);
+        const line = dockerfile ? await fromLine(dockerfile, entry.baseImage?.name ?? '', host) : undefined;
+        host.warning(`${entry.image}: base image ${baseReference(entry)} should move: ${moves.join('; ')}`, {
+            title: 'Base image update',
+            ...(dockerfile && line ? { file: dockerfile, startLine: line } : {})
+        });
     }
     if (outdated.length > ANNOTATIONS)
         host.info(`${outdated.length - ANNOTATIONS} more image(s) should update; see the job summary`);
+}
+/** Repository of an image reference, as Docker Hub spells official images too (`library/node` → `node`). */
+function repository(reference) {
+    return reference
+        .replace(/@.*$/, '')
+        .replace(/:[^/:]*$/, '')
+        .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
+        .replace(/^library\//, '');
+}
+/** The 1-based line of the `FROM` naming the base image (the last `FROM` when none names it). */
+async function fromLine(dockerfile, baseName, host) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(dockerfile, 'utf8');
+    }
+    catch {
+        host.debug(`dockerfiles: cannot read ${dockerfile}; the annotation goes without a line`);
+        return undefined;
+    }
+    const froms = text
+        .split(/\r?\n/)
+        .map((line, index) => ({ image: /^\s*FROM\s+(?:--\S+\s+)*(\S+)/i.exec(line)?.[1], line: index + 1 }))
+        .filter((from) => from.image !== undefined);
+    return (froms.find((from) => repository(from.image) === repository(baseName)) ?? froms.at(-1))?.line;
 }
 
 ;// CONCATENATED MODULE: ./src/matrix.ts
@@ -30721,7 +30757,7 @@ async function publish(settings, entries, changes, host) {
         ? await host.group('Upload the artifact', () => uploadArtifact({ github: settings.github, ...(settings.artifactRetentionDays ? { retentionDays: settings.artifactRetentionDays } : {}) }, settings.artifactName ?? artifactName(settings.github, images, settings.shard), settings.outputDir, host))
         : undefined;
     publishOutputs(entries, { graphFile: settings.graphFile, reportDir: settings.outputDir, ...(artifactId !== undefined ? { artifactId } : {}) }, host);
-    annotate(entries, host);
+    await annotate(entries, settings.dockerfiles, host);
     const link = runUrl(settings.github);
     const options = { ...(link ? { runUrl: link } : {}), ...(changes ? { changes } : {}) };
     if (settings.summary)
@@ -34649,7 +34685,8 @@ async function buildSettings(raw, context) {
         ...(input('artifact-retention-days')
             ? { artifactRetentionDays: parseInteger('artifact-retention-days', input('artifact-retention-days'), 1, 90) }
             : {}),
-        failOn: parseFailOn(input('fail-on'))
+        failOn: parseFailOn(input('fail-on')),
+        dockerfiles: parseDockerfiles(raw.dockerfiles ?? '')
     };
 }
 function neo4jSettings(input) {
@@ -34795,6 +34832,17 @@ function parseArtifactName(value) {
         throw new InputError('artifact-name', `${JSON.stringify(value)} is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
     }
     return value;
+}
+/** `IMAGE=PATH` lines; the path is the workspace-relative one GitHub annotates. */
+function parseDockerfiles(value) {
+    const map = new Map();
+    for (const line of splitList(value, /\n/)) {
+        const at = line.indexOf('=');
+        if (at <= 0 || at === line.length - 1)
+            throw new InputError('dockerfiles', `expected IMAGE=PATH, got ${JSON.stringify(line)}`);
+        map.set(validateImage('dockerfiles', line.slice(0, at).trim()), line.slice(at + 1).trim());
+    }
+    return map;
 }
 function parseVersion(input, value) {
     const version = value.replace(/^v/, '');
