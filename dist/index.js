@@ -30396,6 +30396,7 @@ async function ensureSchema(session, host) {
         key: JSON.stringify([record.get('labelsOrTypes'), record.get('properties')]),
         unique: record.get('owningConstraint') !== null
     }));
+    let created = 0;
     for (const object of schemaObjects()) {
         const key = JSON.stringify([[object.labelOrType], object.properties]);
         const same = existing.filter((index) => index.key === key);
@@ -30406,11 +30407,16 @@ async function ensureSchema(session, host) {
             for (const plain of same)
                 await session.executeWrite((tx) => tx.run(`DROP INDEX \`${plain.name.replaceAll('`', '``')}\` IF EXISTS`));
             await session.executeWrite((tx) => tx.run(object.text));
+            created++;
         }
         catch (error) {
             host.warning(`Neo4j: cannot create ${object.unique ? 'a uniqueness constraint' : 'an index'} on ${object.labelOrType}(${object.properties.join(', ')}): ${firstLine(error)}`);
         }
     }
+    // A new index fills in the background; a query planned before it is online scans every node instead
+    // (the digest seek would then cost a full scan of Image per report), so wait for it.
+    if (created > 0)
+        await session.run('CALL db.awaitIndexes(600)');
 }
 /** The whole delta in one transaction: it lands whole or not at all, and the driver retries it on transient errors. */
 async function writeDelta(neo4j, session, delta, host) {
