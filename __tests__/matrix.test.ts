@@ -4,13 +4,14 @@
  * a real Neo4j, each into its own folder (what its artifact holds); the last job reads the legs'
  * manifests from those folders, writes one summary and runs cleanup.
  */
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INPUTS } from '../src/inputs.js'
-import { ROOT, runAction } from './helpers.js'
+import { ROOT, finished, runAction } from './helpers.js'
 import { canonicalGraph, startNeo4j, type TestNeo4j } from './services/neo4j.js'
 
 const SHARDS = 3
@@ -167,6 +168,16 @@ describe('the sharded matrix, end to end', () => {
 
 describe('the example workflows', () => {
   const inputs = new Set(INPUTS.map((spec) => spec.name))
+  const workflows = ['pull-request.yml', 'weekly.yml', 'nightly-matrix.yml'].map((name) => path.join(ROOT, 'examples', 'workflows', name))
+
+  it('pass actionlint', async () => {
+    const actionlint = path.join(ROOT, '.cache', 'bin', 'actionlint')
+    expect(existsSync(actionlint), 'scripts/provision.sh builds actionlint').toBe(true)
+    const result = await finished(actionlint, ['-no-color', ...workflows], { PATH: process.env.PATH, HOME: process.env.HOME })
+    expect(result.stdout).toBe('')
+    expect(result.code).toBe(0)
+  })
+
   for (const name of ['pull-request.yml', 'weekly.yml', 'nightly-matrix.yml']) {
     it(`${name} is a workflow whose scout-graph-action steps use only declared inputs`, async () => {
       const workflow = parse(await readFile(path.join(ROOT, 'examples', 'workflows', name), 'utf8')) as {

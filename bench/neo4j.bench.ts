@@ -129,12 +129,18 @@ async function main(): Promise<void> {
     await seedImages(db, REPORTS)
     await pushGraph(deltaFor(200), target, false, quiet)
 
+    // The schema objects are created once per database; every later run finds them.
     await seedImages(db, REPORTS)
+    const schema = await seconds(() => pushGraph(buildDelta([], 'cartography', TAG), target, false, quiet))
     const first = await seconds(() => pushGraph(delta, target, false, quiet))
     const second = await seconds(() => pushGraph(delta, target, false, quiet))
+    console.log(`schema objects on a new database (constraints, indexes, waiting for them): ${schema.toFixed(2)} s, once`)
     const floorSeconds = await floor(db, delta)
     console.log(`this action: first push ${first.toFixed(2)} s, second (unchanged) push ${second.toFixed(2)} s`)
-    console.log(`floor (UNWIND … CREATE, same counts): ${floorSeconds.toFixed(2)} s → push/floor ${(first / floorSeconds).toFixed(2)}×`)
+    console.log(
+      `floor (UNWIND … CREATE, same nodes, relationships and properties): ${floorSeconds.toFixed(2)} s → ` +
+        `first push/floor ${(first / floorSeconds).toFixed(2)}×, second push/floor ${(second / floorSeconds).toFixed(2)}×`
+    )
 
     if (process.argv.includes('--no-cartography')) return
     // Cartography: first on 2,000 reports; on all of them only if that would stay under ten minutes.
@@ -158,13 +164,17 @@ async function main(): Promise<void> {
     let ours = first
     if (compared !== REPORTS) {
       await seedImages(db, REPORTS)
+      await pushGraph(buildDelta([], 'cartography', TAG), target, false, quiet)
       ours = await seconds(() => pushGraph(deltaFor(compared), target, false, quiet))
       console.log(
         `Cartography on ${REPORTS} would need about ${Math.round((smallCartography * REPORTS) / small)} s (over ten minutes): compared on ${compared} reports`
       )
     }
     console.log(`Cartography docker_scout sync, ${compared} reports: ${cartography.toFixed(2)} s (process start included)`)
-    console.log(`this action, ${compared} reports: ${ours.toFixed(2)} s → ${(cartography / ours).toFixed(1)}× faster than Cartography`)
+    console.log(
+      `this action, ${compared} reports: ${ours.toFixed(2)} s → ${(cartography / ours).toFixed(1)}× faster than Cartography ` +
+        `(${(cartography / (ours + schema)).toFixed(1)}× counting the one-time schema setup)`
+    )
     const count = await db.query('MATCH (n:DockerScoutPublicImage|DockerScoutPublicImageTag) RETURN count(n) AS n')
     console.log(`(graph after Cartography: ${neo4j.integer.toNumber(count[0].n as number)} Docker Scout nodes)`)
   } finally {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions the real services the tests start, into the ignored .cache/ (a second run downloads nothing):
 #   - Neo4j 5.26 (LTS) as an embedded DBMS, its classpath resolved from Maven Central (test-services/neo4j/);
-#   - Cartography and moto (an S3 API) from PyPI, pinned in test-services/requirements.txt, in a virtualenv.
+#   - Cartography and moto (an S3 API) from PyPI, pinned in test-services/requirements.txt, in a virtualenv;
+#   - actionlint, built from the Go module proxy, to check the example workflows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache
@@ -22,4 +23,11 @@ if [ "$(cat .cache/venv.stamp 2>/dev/null)" != "$(stamp "$requirements")" ]; the
   python3 -m venv .cache/venv
   .cache/venv/bin/pip install -q -r "$requirements"
   stamp "$requirements" > .cache/venv.stamp
+fi
+
+actionlint=github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+if [ "$(cat .cache/actionlint.stamp 2>/dev/null)" != "$actionlint" ] || [ ! -x .cache/bin/actionlint ]; then
+  echo "provision: building actionlint from the Go module proxy"
+  GOBIN="$PWD/.cache/bin" go install "$actionlint"
+  echo "$actionlint" > .cache/actionlint.stamp
 fi
