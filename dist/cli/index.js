@@ -30212,17 +30212,14 @@ async function uploadArtifact(settings, name, outputDir, host) {
 function bookkeeping(variable) {
     return [`${variable}.lastupdated = $updateTag`, `${variable}._module_name = $moduleName`, `${variable}._module_version = $moduleVersion`];
 }
-function setClause(variable, names) {
-    return `SET ${[...bookkeeping(variable), ...names.map((name) => `${variable}.${name} = row.properties.${name}`)].join(', ')}`;
+/** `row.properties` holds every property of the schema, null where a value is missing: `+=` then removes it, as Cartography's `SET x = null` does. */
+function setClause(variable) {
+    return `SET ${[...bookkeeping(variable), `${variable} += row.properties`].join(', ')}`;
 }
 function nodeUpsert(schema, mode) {
     return {
-        text: [
-            'UNWIND $rows AS row',
-            `MERGE (n:${schema.label} {id: row.id})`,
-            'ON CREATE SET n.firstseen = timestamp()',
-            setClause('n', propertyNames(schema, mode))
-        ].join('\n'),
+        text: ['UNWIND $rows AS row', `MERGE (n:${schema.label} {id: row.id})`, 'ON CREATE SET n.firstseen = timestamp()', setClause('n')].join('\n'),
+        properties: propertyNames(schema, mode),
         rows: { kind: 'nodes', label: schema.label }
     };
 }
@@ -30234,8 +30231,9 @@ function relationshipUpsert(schema, mode) {
             `MATCH (b:${schema.to} {id: row.to})`,
             `MERGE (a)-[r:${schema.type}]->(b)`,
             'ON CREATE SET r.firstseen = timestamp()',
-            setClause('r', propertyNames(schema, mode))
+            setClause('r')
         ].join('\n'),
+        properties: propertyNames(schema, mode),
         rows: { kind: 'relationships', type: schema.type }
     };
 }
@@ -30253,8 +30251,9 @@ function imageLinkUpsert() {
             `MATCH (b:${IMAGE_LINK.to} {id: row.to})`,
             `MERGE (a)-[r:${IMAGE_LINK.type}]->(b)`,
             'ON CREATE SET r.firstseen = timestamp()',
-            setClause('r', Object.keys(IMAGE_LINK.properties))
+            setClause('r')
         ].join('\n'),
+        properties: Object.keys(IMAGE_LINK.properties),
         rows: { kind: 'imageLinks' }
     };
 }
@@ -30472,7 +30471,7 @@ async function matchImages(tx, delta) {
     return matched;
 }
 function statementRows(neo4j, statement, delta, imageIds) {
-    const properties = (values) => toNeo4jValues(neo4j, values);
+    const properties = (values) => toNeo4jValues(neo4j, statement.properties, values);
     switch (statement.rows.kind) {
         case 'nodes': {
             const { label } = statement.rows;
@@ -30507,9 +30506,15 @@ async function readChanges(neo4j, session, delta) {
     }
     return [...changes.values()];
 }
-/** Counts and fixes are integers: sent as Neo4j INTEGER, as Python's driver sends them for Cartography. */
-function toNeo4jValues(neo4j, values) {
-    return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'number' ? neo4j.int(value) : value]));
+/**
+ * Every property of the statement, null where the delta has none (so the write removes it). Counts
+ * and fixes are integers: sent as Neo4j INTEGER, as Python's driver sends them for Cartography.
+ */
+function toNeo4jValues(neo4j, names, values) {
+    return Object.fromEntries(names.map((name) => {
+        const value = values[name];
+        return [name, value === undefined ? null : typeof value === 'number' ? neo4j.int(value) : value];
+    }));
 }
 async function cleanup(neo4j, session, updateTag) {
     let deleted = 0;

@@ -19,6 +19,8 @@ import {
 
 export interface Statement {
   text: string
+  /** Every property a row carries, in schema order. */
+  properties: readonly string[]
   /** What the rows of `$rows` are, for the push to pick from the delta. */
   rows: { kind: 'nodes'; label: string } | { kind: 'relationships'; type: string } | { kind: 'imageLinks' }
 }
@@ -28,18 +30,17 @@ function bookkeeping(variable: string): string[] {
   return [`${variable}.lastupdated = $updateTag`, `${variable}._module_name = $moduleName`, `${variable}._module_version = $moduleVersion`]
 }
 
-function setClause(variable: string, names: readonly string[]): string {
-  return `SET ${[...bookkeeping(variable), ...names.map((name) => `${variable}.${name} = row.properties.${name}`)].join(', ')}`
+/** `row.properties` holds every property of the schema, null where a value is missing: `+=` then removes it, as Cartography's `SET x = null` does. */
+function setClause(variable: string): string {
+  return `SET ${[...bookkeeping(variable), `${variable} += row.properties`].join(', ')}`
 }
 
 function nodeUpsert(schema: NodeSchema, mode: GraphMode): Statement {
   return {
-    text: [
-      'UNWIND $rows AS row',
-      `MERGE (n:${schema.label} {id: row.id})`,
-      'ON CREATE SET n.firstseen = timestamp()',
-      setClause('n', propertyNames(schema, mode))
-    ].join('\n'),
+    text: ['UNWIND $rows AS row', `MERGE (n:${schema.label} {id: row.id})`, 'ON CREATE SET n.firstseen = timestamp()', setClause('n')].join(
+      '\n'
+    ),
+    properties: propertyNames(schema, mode),
     rows: { kind: 'nodes', label: schema.label }
   }
 }
@@ -52,8 +53,9 @@ function relationshipUpsert(schema: RelationshipSchema, mode: GraphMode): Statem
       `MATCH (b:${schema.to} {id: row.to})`,
       `MERGE (a)-[r:${schema.type}]->(b)`,
       'ON CREATE SET r.firstseen = timestamp()',
-      setClause('r', propertyNames(schema, mode))
+      setClause('r')
     ].join('\n'),
+    properties: propertyNames(schema, mode),
     rows: { kind: 'relationships', type: schema.type }
   }
 }
@@ -72,8 +74,9 @@ function imageLinkUpsert(): Statement {
       `MATCH (b:${IMAGE_LINK.to} {id: row.to})`,
       `MERGE (a)-[r:${IMAGE_LINK.type}]->(b)`,
       'ON CREATE SET r.firstseen = timestamp()',
-      setClause('r', Object.keys(IMAGE_LINK.properties))
+      setClause('r')
     ].join('\n'),
+    properties: Object.keys(IMAGE_LINK.properties),
     rows: { kind: 'imageLinks' }
   }
 }

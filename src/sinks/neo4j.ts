@@ -189,7 +189,7 @@ async function matchImages(tx: ManagedTransaction, delta: GraphDelta): Promise<M
 }
 
 function statementRows(neo4j: Neo4jModule, statement: Statement, delta: GraphDelta, imageIds: Map<string, unknown[]>): object[] {
-  const properties = (values: Properties) => toNeo4jValues(neo4j, values)
+  const properties = (values: Properties) => toNeo4jValues(neo4j, statement.properties, values)
   switch (statement.rows.kind) {
     case 'nodes': {
       const { label } = statement.rows
@@ -231,9 +231,17 @@ async function readChanges(neo4j: Neo4jModule, session: Session, delta: GraphDel
   return [...changes.values()]
 }
 
-/** Counts and fixes are integers: sent as Neo4j INTEGER, as Python's driver sends them for Cartography. */
-function toNeo4jValues(neo4j: Neo4jModule, values: Properties): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, typeof value === 'number' ? neo4j.int(value) : value]))
+/**
+ * Every property of the statement, null where the delta has none (so the write removes it). Counts
+ * and fixes are integers: sent as Neo4j INTEGER, as Python's driver sends them for Cartography.
+ */
+function toNeo4jValues(neo4j: Neo4jModule, names: readonly string[], values: Properties): Record<string, unknown> {
+  return Object.fromEntries(
+    names.map((name) => {
+      const value = values[name]
+      return [name, value === undefined ? null : typeof value === 'number' ? neo4j.int(value) : value]
+    })
+  )
 }
 
 async function cleanup(neo4j: Neo4jModule, session: Session, updateTag: number): Promise<number> {
