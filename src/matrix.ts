@@ -6,7 +6,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { ImageOutcome } from './publish/recommendations.js'
+import { errorLine } from './messages.js'
+import { outcomeImage, type ImageOutcome } from './publish/recommendations.js'
 
 export const LEG_MANIFEST = 'scout-graph-leg.json'
 const SCHEMA = 'scout-graph-leg/1'
@@ -52,16 +53,10 @@ export async function writeLegManifest(leg: LegIdentity, outcomes: readonly Imag
     runAttempt: leg.runAttempt,
     updateTag: leg.updateTag,
     reports: outcomes.flatMap((outcome) =>
-      outcome.file && outcome.parsed
-        ? [{ image: outcome.image ?? outcome.parsed.target ?? outcome.source, file: path.relative(leg.outputDir, outcome.file) }]
-        : []
+      outcome.file && outcome.parsed ? [{ image: outcomeImage(outcome), file: path.relative(leg.outputDir, outcome.file) }] : []
     ),
-    failed: outcomes.flatMap((outcome) =>
-      outcome.error !== undefined ? [{ image: outcome.image ?? outcome.source, error: outcome.error }] : []
-    ),
-    noBaseImage: outcomes.flatMap((outcome) =>
-      !outcome.file && outcome.parsed?.status === 'no-base-image' ? [outcome.image ?? outcome.source] : []
-    )
+    failed: outcomes.flatMap((outcome) => (outcome.error !== undefined ? [{ image: outcomeImage(outcome), error: outcome.error }] : [])),
+    noBaseImage: outcomes.flatMap((outcome) => (!outcome.file && outcome.parsed?.status === 'no-base-image' ? [outcomeImage(outcome)] : []))
   }
   await writeFile(path.join(leg.outputDir, LEG_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
 }
@@ -86,9 +81,9 @@ export async function readLegs(files: readonly string[], updateTag: number): Pro
     try {
       manifest = JSON.parse(await readFile(file, 'utf8')) as LegManifest
     } catch (error) {
-      throw new Error(`legs: cannot read ${file}: ${(error as Error).message.split('\n')[0]}`, { cause: error })
+      throw new Error(`cannot read ${file}: ${errorLine(error)}`, { cause: error })
     }
-    if (manifest.schema !== SCHEMA) throw new Error(`legs: ${file} is not a ${LEG_MANIFEST} written by scout-graph-action`)
+    if (manifest.schema !== SCHEMA) throw new Error(`${file} is not a ${LEG_MANIFEST} written by scout-graph-action`)
     manifests.push({ ...manifest, dir: path.dirname(file), file })
   }
 

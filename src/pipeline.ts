@@ -11,7 +11,7 @@ import { policyViolations } from './publish/policy.js'
 import { COMMENT_LIMIT, publishComment, runUrl } from './publish/comment.js'
 import { annotate, publishOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
-import { toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
+import { outcomeImage, toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
 import { legOutcomes, writeLegManifest } from './matrix.js'
 import { parseReport } from './report/parse.js'
 import { ensureScout } from './scan/provision.js'
@@ -19,7 +19,7 @@ import { reportFileName, scanImages } from './scan/scan.js'
 import type { Settings } from './settings.js'
 import { artifactName, uploadArtifact } from './sinks/artifact.js'
 import { pushGraph, type BaseChange } from './sinks/neo4j.js'
-import { checkS3Access, uploadReports, type S3Settings, type UploadItem } from './sinks/s3.js'
+import { checkS3Access, uploadReports, type UploadItem } from './sinks/s3.js'
 
 export interface RunResult {
   entries: RecommendationEntry[]
@@ -33,8 +33,9 @@ export interface RunResult {
 const READ_CONCURRENCY = 16
 
 export async function runPipeline(settings: Settings, host: Host): Promise<RunResult> {
+  const { neo4j, s3 } = settings
   await mkdir(settings.outputDir, { recursive: true })
-  if (settings.s3) await host.group('Check S3 access', () => checkS3Access(settings.s3 as S3Settings))
+  if (s3) await host.group('Check S3 access', () => checkS3Access(s3))
   if (settings.images.length > 0) await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host))
   const scanned =
     settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : []
@@ -71,7 +72,6 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
 
   const errors: string[] = []
   let changes: BaseChange[] | undefined
-  const { neo4j, s3 } = settings
   if (neo4j) {
     await host.group('Push the graph to Neo4j', async () => {
       const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta, legBlockers) : undefined
@@ -123,9 +123,12 @@ async function publish(settings: Settings, entries: RecommendationEntry[], chang
   await annotate(entries, settings.dockerfiles, host)
   const link = runUrl(settings.github)
   const options = { ...(link ? { runUrl: link } : {}), ...(changes ? { changes } : {}) }
-  if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, options)))
+  const summary = renderSummary(entries, options)
+  if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(summary))
   if (settings.comment !== 'never') {
-    const markdown = renderSummary(entries, { ...options, limit: COMMENT_LIMIT - 200 })
+    // The same Markdown, folded further only when it would not fit a comment.
+    const commentLimit = COMMENT_LIMIT - 200
+    const markdown = summary.length <= commentLimit ? summary : renderSummary(entries, { ...options, limit: commentLimit })
     await host.group('Pull-request comment', () =>
       publishComment(
         { mode: settings.comment, ...(settings.githubToken ? { token: settings.githubToken } : {}), github: settings.github },
@@ -146,7 +149,7 @@ function uploadItems(outcomes: readonly ImageOutcome[], host: Host): UploadItem[
   const byName = new Map<string, UploadItem & { image: string }>()
   for (const outcome of [...outcomes].sort((a, b) => compareCodePoints(a.source, b.source))) {
     if (outcome.file === undefined || outcome.parsed?.status !== 'report') continue
-    const image = outcome.image ?? outcome.parsed.target ?? outcome.source
+    const image = outcomeImage(outcome)
     const name = reportFileName(image)
     const earlier = byName.get(name)
     if (earlier) host.warning(`${earlier.file} and ${outcome.file} are both reports of ${image}: only the last is uploaded`)

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { GraphMode } from './graph/schema.js'
 import { INPUTS, type RawInputs } from './inputs.js'
+import { errorLine } from './messages.js'
 import { readLegs, type LegsPlan } from './matrix.js'
 import { DEFAULT_SCOUT_VERSION, SCOUT_RELEASES, type ScoutSource } from './scan/provision.js'
 import type { Neo4jSettings } from './sinks/neo4j.js'
@@ -120,7 +121,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     try {
       legs = await readLegs(await context.matchReports(legPatterns), updateTag)
     } catch (error) {
-      throw new InputError('legs', (error as Error).message.replace(/^legs: /, ''))
+      throw new InputError('legs', errorLine(error))
     }
   }
   const reportFiles = [...new Set([...matchedReports, ...(legs?.reportFiles ?? [])])]

@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(44557);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75088);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2));
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 44557:
+/***/ 75088:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29018,9 +29018,13 @@ const STATUS = {
     'not-a-report': 'not-a-report',
     undecodable: 'failed'
 };
+/** The image an outcome stands for: the reference scanned, else the report's Target, else its file. */
+function outcomeImage(outcome) {
+    return outcome.image ?? (outcome.parsed?.target || outcome.source);
+}
 function toEntry(outcome) {
     const { parsed } = outcome;
-    const image = outcome.image ?? (parsed?.target || outcome.source);
+    const image = outcomeImage(outcome);
     if (parsed === undefined)
         return { image, source: outcome.source, status: 'failed', error: outcome.error ?? 'no report', recommendations: [] };
     const base = parsed.base;
@@ -29168,6 +29172,23 @@ async function publishComment(target, images, markdown, host) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/publish/fit.ts
+/** The largest count in [0, max] for which `fits` holds (it holds for every smaller count too), if any. */
+function largestFitting(max, fits) {
+    if (!fits(0))
+        return undefined;
+    let low = 0;
+    let high = max;
+    while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if (fits(middle))
+            low = middle;
+        else
+            high = middle - 1;
+    }
+    return low;
+}
+
 ;// CONCATENATED MODULE: ./src/publish/summary.ts
 /**
  * The job summary (and the CLI's `--summary-file`, and the PR comment): Markdown with every value from
@@ -29175,6 +29196,7 @@ async function publishComment(target, images, markdown, host) {
  * the per-image details are folded away. It always fits the size it is given: details, then the
  * diagram, then table rows give way, each with a note, and the step never fails for size.
  */
+
 
 
 
@@ -29287,21 +29309,6 @@ function renderSummary(entries, options = {}) {
     const rows = largestFitting(listed.length, (count) => withRows(count).length <= limit) ?? 0;
     return withRows(rows).slice(0, limit);
 }
-/** The largest count in [0, max] for which `fits` holds (it holds for every smaller count too), if any. */
-function largestFitting(max, fits) {
-    if (!fits(0))
-        return undefined;
-    let low = 0;
-    let high = max;
-    while (low < high) {
-        const middle = Math.ceil((low + high) / 2);
-        if (fits(middle))
-            low = middle;
-        else
-            high = middle - 1;
-    }
-    return low;
-}
 /** "Changed since the last scan": news for a nightly reader, per base image, with the images on it. */
 function changesSection(changes, entries) {
     if (changes.length === 0)
@@ -29384,6 +29391,7 @@ function renderDiagram(entries) {
 
 
 
+
 /** GitHub's limit is 1 MB per output; stay clear of it. */
 const OUTPUT_LIMIT = 900_000;
 /** GitHub shows the first 10 warning annotations of a step; more would only be noise. */
@@ -29408,12 +29416,9 @@ function recommendationsJson(entries, host, limit = OUTPUT_LIMIT) {
         ...entry,
         recommendations: entry.recommendations.map((recommendation) => ({ ...recommendation, benefits: [] }))
     }));
-    let kept = lean.length;
-    let json = JSON.stringify(lean);
-    while (json.length > limit && kept > 0) {
-        kept = Math.floor(kept * Math.min(0.95, limit / json.length));
-        json = JSON.stringify(lean.slice(0, kept));
-    }
+    const serialize = (count) => JSON.stringify(lean.slice(0, count));
+    const kept = largestFitting(lean.length, (count) => serialize(count).length <= limit) ?? 0;
+    const json = serialize(kept);
     host.warning(`The recommendations output would exceed GitHub's 1 MB limit: it holds ${kept} of ${entries.length} entries, without benefit texts ` +
         '(images needing action first); the graph file and the artifact hold everything');
     return json;
@@ -29457,6 +29462,17 @@ async function fromLine(dockerfile, baseName, host) {
     return (froms.find((from) => repository(from.image) === repository(baseName)) ?? froms.at(-1))?.line;
 }
 
+;// CONCATENATED MODULE: ./src/messages.ts
+/** Small helpers for what the action says: one-line error causes, and secrets kept out of text. */
+/** The first line of an error's message: enough to name the cause in a log line or a step error. */
+function errorLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
+}
+/** The text with every non-empty secret replaced by `***`. */
+function redact(text, secrets) {
+    return secrets.reduce((redacted, secret) => (secret === '' ? redacted : redacted.replaceAll(secret, '***')), text);
+}
+
 ;// CONCATENATED MODULE: ./src/matrix.ts
 /**
  * The matrix hand-off. Every run leaves a manifest, `scout-graph-leg.json`, beside its reports: which
@@ -29464,6 +29480,8 @@ async function fromLine(dockerfile, baseName, host) {
  * manifests of every leg (`legs`), takes the newest attempt of each shard, ingests their reports, counts
  * their failures as its own, and knows when a leg is missing, so its cleanup can refuse to run.
  */
+
+
 
 
 const LEG_MANIFEST = 'scout-graph-leg.json';
@@ -29475,11 +29493,9 @@ async function writeLegManifest(leg, outcomes) {
         ...(leg.shard ? { shard: leg.shard } : {}),
         runAttempt: leg.runAttempt,
         updateTag: leg.updateTag,
-        reports: outcomes.flatMap((outcome) => outcome.file && outcome.parsed
-            ? [{ image: outcome.image ?? outcome.parsed.target ?? outcome.source, file: external_node_path_default().relative(leg.outputDir, outcome.file) }]
-            : []),
-        failed: outcomes.flatMap((outcome) => outcome.error !== undefined ? [{ image: outcome.image ?? outcome.source, error: outcome.error }] : []),
-        noBaseImage: outcomes.flatMap((outcome) => !outcome.file && outcome.parsed?.status === 'no-base-image' ? [outcome.image ?? outcome.source] : [])
+        reports: outcomes.flatMap((outcome) => outcome.file && outcome.parsed ? [{ image: outcomeImage(outcome), file: external_node_path_default().relative(leg.outputDir, outcome.file) }] : []),
+        failed: outcomes.flatMap((outcome) => (outcome.error !== undefined ? [{ image: outcomeImage(outcome), error: outcome.error }] : [])),
+        noBaseImage: outcomes.flatMap((outcome) => (!outcome.file && outcome.parsed?.status === 'no-base-image' ? [outcomeImage(outcome)] : []))
     };
     await (0,promises_.writeFile)(external_node_path_default().join(leg.outputDir, LEG_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
@@ -29503,10 +29519,10 @@ async function readLegs(files, updateTag) {
             manifest = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
         }
         catch (error) {
-            throw new Error(`legs: cannot read ${file}: ${error.message.split('\n')[0]}`, { cause: error });
+            throw new Error(`cannot read ${file}: ${errorLine(error)}`, { cause: error });
         }
         if (manifest.schema !== SCHEMA)
-            throw new Error(`legs: ${file} is not a ${LEG_MANIFEST} written by scout-graph-action`);
+            throw new Error(`${file} is not a ${LEG_MANIFEST} written by scout-graph-action`);
         manifests.push({ ...manifest, dir: external_node_path_default().dirname(file), file });
     }
     // A re-run leaves the failed attempt's artifact beside the new one: the newest attempt of a shard wins.
@@ -29891,6 +29907,7 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 
 
 
+
 /** Installed when `docker scout` is missing and `scout-version` is not given. */
 const DEFAULT_SCOUT_VERSION = '1.23.0';
 const SCOUT_RELEASES = 'https://github.com/docker/scout-cli/releases/download';
@@ -29948,7 +29965,7 @@ async function download(tc, source, host) {
             return await tc.downloadTool(url, undefined, authorizationFor(url, source.githubToken));
         }
         catch (error) {
-            throw new ScoutSetupError(`cannot download ${url}: ${error.message.split('\n')[0]}`);
+            throw new ScoutSetupError(`cannot download ${url}: ${errorLine(error)}`);
         }
     };
     const checksums = await (0,promises_.readFile)(await fetch(`docker-scout_${source.version}_checksums.txt`), 'utf8');
@@ -29995,6 +30012,7 @@ function scoutVersion() {
  * each with its own Scout cache folder (Scout 1.19 breaks when processes share one), killed with its
  * children past `timeout-seconds`, retried with backoff only when the cause is transient.
  */
+
 
 
 
@@ -30135,7 +30153,7 @@ async function runScout(settings, reference, output, worker) {
         });
     });
     // The log keeps Scout's stderr beside the report, never a credential it might echo.
-    const redacted = Object.values(settings.scan.credentials).reduce((text, secret) => text.replaceAll(secret, '***'), attempt.stderr);
+    const redacted = redact(attempt.stderr, Object.values(settings.scan.credentials));
     await (0,promises_.writeFile)(`${output.slice(0, -'.txt'.length)}.log`, redacted);
     return { ...attempt, stderr: redacted };
 }
@@ -30156,6 +30174,7 @@ function killGroup(pid) {
  * name that never collides between matrix legs or re-runs. Off a runner there is no artifact service
  * and the upload is skipped with a notice; a failed upload is a warning, never a failed step.
  */
+
 
 
 
@@ -30195,7 +30214,7 @@ async function uploadArtifact(settings, name, outputDir, host) {
         return response.id;
     }
     catch (error) {
-        host.warning(`Artifact upload of ${name} failed: ${error.message.split('\n')[0]}`);
+        host.warning(`Artifact upload of ${name} failed: ${errorLine(error)}`);
         return undefined;
     }
 }
@@ -30223,16 +30242,20 @@ function nodeUpsert(schema, mode) {
         rows: { kind: 'nodes', label: schema.label }
     };
 }
+/** MERGE one relationship per row between two nodes found by id. */
+function relationshipMerge(from, type, to) {
+    return [
+        'UNWIND $rows AS row',
+        `MATCH (a:${from} {id: row.from})`,
+        `MATCH (b:${to} {id: row.to})`,
+        `MERGE (a)-[r:${type}]->(b)`,
+        'ON CREATE SET r.firstseen = timestamp()',
+        setClause('r')
+    ].join('\n');
+}
 function relationshipUpsert(schema, mode) {
     return {
-        text: [
-            'UNWIND $rows AS row',
-            `MATCH (a:${schema.from} {id: row.from})`,
-            `MATCH (b:${schema.to} {id: row.to})`,
-            `MERGE (a)-[r:${schema.type}]->(b)`,
-            'ON CREATE SET r.firstseen = timestamp()',
-            setClause('r')
-        ].join('\n'),
+        text: relationshipMerge(schema.from, schema.type, schema.to),
         properties: propertyNames(schema, mode),
         rows: { kind: 'relationships', type: schema.type }
     };
@@ -30245,14 +30268,7 @@ function relationshipUpsert(schema, mode) {
  */
 function imageLinkUpsert() {
     return {
-        text: [
-            'UNWIND $rows AS row',
-            `MATCH (a:${IMAGE_LINK.fromLabel} {id: row.from})`,
-            `MATCH (b:${IMAGE_LINK.to} {id: row.to})`,
-            `MERGE (a)-[r:${IMAGE_LINK.type}]->(b)`,
-            'ON CREATE SET r.firstseen = timestamp()',
-            setClause('r')
-        ].join('\n'),
+        text: relationshipMerge(IMAGE_LINK.fromLabel, IMAGE_LINK.type, IMAGE_LINK.to),
         properties: Object.keys(IMAGE_LINK.properties),
         rows: { kind: 'imageLinks' }
     };
@@ -30308,10 +30324,10 @@ function schemaObjects() {
  */
 function cleanupStatements() {
     const batch = 'WITH x LIMIT $limit';
+    const relationships = [...RELATIONSHIPS, { from: IMAGE_LINK.fromLabel, type: IMAGE_LINK.type, to: IMAGE_LINK.to }];
     return [
         ...NODES.map((schema) => `MATCH (x:${schema.label}) WHERE x.lastupdated <> $updateTag ${batch} DETACH DELETE x RETURN count(*) AS deleted`),
-        ...RELATIONSHIPS.map((schema) => `MATCH (:${schema.from})-[x:${schema.type}]->(:${schema.to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`),
-        `MATCH (:${IMAGE_LINK.fromLabel})-[x:${IMAGE_LINK.type}]->(:${IMAGE_LINK.to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`
+        ...relationships.map(({ from, type, to }) => `MATCH (:${from})-[x:${type}]->(:${to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`)
     ];
 }
 /**
@@ -30332,6 +30348,7 @@ const RECOMMENDATION_CHANGES = [
 const VERSION = '0.1.0';
 
 ;// CONCATENATED MODULE: ./src/sinks/neo4j.ts
+
 
 
 
@@ -30363,7 +30380,7 @@ async function pushGraph(delta, settings, runCleanup, host) {
         const tooOld = serverTooOld(server.agent);
         if (tooOld)
             throw new Neo4jPushError(tooOld);
-        host.info(`Connected to ${server.agent ?? 'Neo4j'} at ${displayUri(settings.uri)}`);
+        host.info(`Connected to ${server.agent ?? 'Neo4j'} at ${settings.uri}`);
         session = driver.session({ defaultAccessMode: neo4j.session.WRITE, ...(settings.database ? { database: settings.database } : {}) });
         const schemaStarted = performance.now();
         await ensureSchema(session, host);
@@ -30422,7 +30439,7 @@ async function ensureSchema(session, host) {
             created++;
         }
         catch (error) {
-            host.warning(`Neo4j: cannot create ${object.unique ? 'a uniqueness constraint' : 'an index'} on ${object.labelOrType}(${object.properties.join(', ')}): ${firstLine(error)}`);
+            host.warning(`Neo4j: cannot create ${object.unique ? 'a uniqueness constraint' : 'an index'} on ${object.labelOrType}(${object.properties.join(', ')}): ${errorLine(error)}`);
         }
     }
     // A new index fills in the background; a query planned before it is online scans every node instead
@@ -30533,15 +30550,9 @@ async function cleanup(neo4j, session, updateTag) {
 function errorCode(error) {
     return error?.code;
 }
-function firstLine(error) {
-    return (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
-}
-/** The URI as safe to show: without any user information. */
-function displayUri(uri) {
-    return uri.replace(/^([a-z0-9+.-]+:\/\/)[^@/]*@/i, '$1');
-}
 function describeError(error, settings) {
-    const where = displayUri(settings.uri);
+    // settings.ts refuses a URI holding user information, so it is safe to show as it is.
+    const where = settings.uri;
     const code = errorCode(error);
     let message;
     if (error instanceof Neo4jPushError)
@@ -30553,15 +30564,12 @@ function describeError(error, settings) {
     else if (code === 'Neo.ClientError.Database.DatabaseNotFound')
         message = `Neo4j at ${where} has no database ${JSON.stringify(settings.database ?? '(default)')}; check neo4j-database`;
     else if (code === 'ServiceUnavailable' || code === 'SessionExpired')
-        message = `cannot reach Neo4j at ${where}: ${firstLine(error)}`;
+        message = `cannot reach Neo4j at ${where}: ${errorLine(error)}`;
     else if (code?.startsWith('Neo.ClientError.Security.'))
         message = `Neo4j at ${where} denied the push (${code}); the user needs write and schema privileges`;
     else
-        message = `Neo4j push to ${where} failed${code ? ` (${code})` : ''}: ${firstLine(error)}`;
-    return redact(message, settings.password);
-}
-function redact(text, secret) {
-    return secret === '' ? text : text.replaceAll(secret, '***');
+        message = `Neo4j push to ${where} failed${code ? ` (${code})` : ''}: ${errorLine(error)}`;
+    return redact(message, [settings.password]);
 }
 
 ;// CONCATENATED MODULE: ./src/sinks/s3.ts
@@ -30571,6 +30579,7 @@ function redact(text, secret) {
  * report), with a SHA-256 the server verifies. Credentials and region come from the AWS SDK's default
  * chain only. The SDK is loaded only when `s3-uri` is set.
  */
+
 
 
 class S3Error extends Error {
@@ -30601,7 +30610,7 @@ async function checkS3Access(settings) {
             await s3.config.credentials();
         }
         catch (error) {
-            throw new S3Error(`s3-uri: no AWS credentials from the SDK's default chain (environment, web identity, profile, instance role): ${s3_firstLine(error)}`);
+            throw new S3Error(`s3-uri: no AWS credentials from the SDK's default chain (environment, web identity, profile, instance role): ${sdkError(error)}`);
         }
     }
     finally {
@@ -30629,7 +30638,7 @@ async function uploadReports(settings, items, prune, host) {
                     result.uploaded.push(key);
                 }
                 catch (error) {
-                    result.failed.push({ key, reason: s3_firstLine(error) });
+                    result.failed.push({ key, reason: sdkError(error) });
                 }
             }
         };
@@ -30668,10 +30677,11 @@ async function pruneOthers(s3, settings, written, host) {
     host.info(`Pruned ${stale.length} report(s) under s3://${settings.bucket}/${settings.prefix} that this run did not write`);
     return stale;
 }
-function s3_firstLine(error) {
+/** An SDK error as one line: its name, the HTTP status when there was a response, and the message. */
+function sdkError(error) {
     const failure = error;
     const status = failure.$metadata?.httpStatusCode;
-    return `${failure.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${(failure.message ?? String(error)).split('\n')[0]}`;
+    return `${failure.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${errorLine(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
@@ -30697,9 +30707,10 @@ function s3_firstLine(error) {
 
 const READ_CONCURRENCY = 16;
 async function runPipeline(settings, host) {
+    const { neo4j, s3 } = settings;
     await (0,promises_.mkdir)(settings.outputDir, { recursive: true });
-    if (settings.s3)
-        await host.group('Check S3 access', () => checkS3Access(settings.s3));
+    if (s3)
+        await host.group('Check S3 access', () => checkS3Access(s3));
     if (settings.images.length > 0)
         await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host));
     const scanned = settings.images.length > 0 ? await host.group(`Scan ${settings.images.length} image(s)`, () => scanImages(settings, host)) : [];
@@ -30728,7 +30739,6 @@ async function runPipeline(settings, host) {
     });
     const errors = [];
     let changes;
-    const { neo4j, s3 } = settings;
     if (neo4j) {
         await host.group('Push the graph to Neo4j', async () => {
             const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta, legBlockers) : undefined;
@@ -30771,10 +30781,13 @@ async function publish(settings, entries, changes, host) {
     await annotate(entries, settings.dockerfiles, host);
     const link = runUrl(settings.github);
     const options = { ...(link ? { runUrl: link } : {}), ...(changes ? { changes } : {}) };
+    const summary = renderSummary(entries, options);
     if (settings.summary)
-        await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, options)));
+        await host.group('Write the job summary', () => host.writeSummary(summary));
     if (settings.comment !== 'never') {
-        const markdown = renderSummary(entries, { ...options, limit: COMMENT_LIMIT - 200 });
+        // The same Markdown, folded further only when it would not fit a comment.
+        const commentLimit = COMMENT_LIMIT - 200;
+        const markdown = summary.length <= commentLimit ? summary : renderSummary(entries, { ...options, limit: commentLimit });
         await host.group('Pull-request comment', () => publishComment({ mode: settings.comment, ...(settings.githubToken ? { token: settings.githubToken } : {}), github: settings.github }, images, markdown, host));
     }
 }
@@ -30788,7 +30801,7 @@ function uploadItems(outcomes, host) {
     for (const outcome of [...outcomes].sort((a, b) => compareCodePoints(a.source, b.source))) {
         if (outcome.file === undefined || outcome.parsed?.status !== 'report')
             continue;
-        const image = outcome.image ?? outcome.parsed.target ?? outcome.source;
+        const image = outcomeImage(outcome);
         const name = reportFileName(image);
         const earlier = byName.get(name);
         if (earlier)
@@ -34612,6 +34625,7 @@ async function matchReportFiles(patterns) {
 
 
 
+
 class InputError extends Error {
     input;
     constructor(input, message) {
@@ -34645,7 +34659,7 @@ async function buildSettings(raw, context) {
             legs = await readLegs(await context.matchReports(legPatterns), updateTag);
         }
         catch (error) {
-            throw new InputError('legs', error.message.replace(/^legs: /, ''));
+            throw new InputError('legs', errorLine(error));
         }
     }
     const reportFiles = [...new Set([...matchedReports, ...(legs?.reportFiles ?? [])])];

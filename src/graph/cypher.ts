@@ -45,16 +45,21 @@ function nodeUpsert(schema: NodeSchema, mode: GraphMode): Statement {
   }
 }
 
+/** MERGE one relationship per row between two nodes found by id. */
+function relationshipMerge(from: string, type: string, to: string): string {
+  return [
+    'UNWIND $rows AS row',
+    `MATCH (a:${from} {id: row.from})`,
+    `MATCH (b:${to} {id: row.to})`,
+    `MERGE (a)-[r:${type}]->(b)`,
+    'ON CREATE SET r.firstseen = timestamp()',
+    setClause('r')
+  ].join('\n')
+}
+
 function relationshipUpsert(schema: RelationshipSchema, mode: GraphMode): Statement {
   return {
-    text: [
-      'UNWIND $rows AS row',
-      `MATCH (a:${schema.from} {id: row.from})`,
-      `MATCH (b:${schema.to} {id: row.to})`,
-      `MERGE (a)-[r:${schema.type}]->(b)`,
-      'ON CREATE SET r.firstseen = timestamp()',
-      setClause('r')
-    ].join('\n'),
+    text: relationshipMerge(schema.from, schema.type, schema.to),
     properties: propertyNames(schema, mode),
     rows: { kind: 'relationships', type: schema.type }
   }
@@ -68,14 +73,7 @@ function relationshipUpsert(schema: RelationshipSchema, mode: GraphMode): Statem
  */
 function imageLinkUpsert(): Statement {
   return {
-    text: [
-      'UNWIND $rows AS row',
-      `MATCH (a:${IMAGE_LINK.fromLabel} {id: row.from})`,
-      `MATCH (b:${IMAGE_LINK.to} {id: row.to})`,
-      `MERGE (a)-[r:${IMAGE_LINK.type}]->(b)`,
-      'ON CREATE SET r.firstseen = timestamp()',
-      setClause('r')
-    ].join('\n'),
+    text: relationshipMerge(IMAGE_LINK.fromLabel, IMAGE_LINK.type, IMAGE_LINK.to),
     properties: Object.keys(IMAGE_LINK.properties),
     rows: { kind: 'imageLinks' }
   }
@@ -152,15 +150,15 @@ export function schemaObjects(): SchemaObject[] {
  */
 export function cleanupStatements(): string[] {
   const batch = 'WITH x LIMIT $limit'
+  const relationships = [...RELATIONSHIPS, { from: IMAGE_LINK.fromLabel, type: IMAGE_LINK.type, to: IMAGE_LINK.to }]
   return [
     ...NODES.map(
       (schema) => `MATCH (x:${schema.label}) WHERE x.lastupdated <> $updateTag ${batch} DETACH DELETE x RETURN count(*) AS deleted`
     ),
-    ...RELATIONSHIPS.map(
-      (schema) =>
-        `MATCH (:${schema.from})-[x:${schema.type}]->(:${schema.to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`
-    ),
-    `MATCH (:${IMAGE_LINK.fromLabel})-[x:${IMAGE_LINK.type}]->(:${IMAGE_LINK.to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`
+    ...relationships.map(
+      ({ from, type, to }) =>
+        `MATCH (:${from})-[x:${type}]->(:${to}) WHERE x.lastupdated <> $updateTag ${batch} DELETE x RETURN count(*) AS deleted`
+    )
   ]
 }
 

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Host } from '../host.js'
 import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
+import { largestFitting } from './fit.js'
 import { formatFixes, orderForReading } from './summary.js'
 
 /** GitHub's limit is 1 MB per output; stay clear of it. */
@@ -38,12 +39,9 @@ export function recommendationsJson(entries: readonly RecommendationEntry[], hos
     ...entry,
     recommendations: entry.recommendations.map((recommendation) => ({ ...recommendation, benefits: [] }))
   }))
-  let kept = lean.length
-  let json = JSON.stringify(lean)
-  while (json.length > limit && kept > 0) {
-    kept = Math.floor(kept * Math.min(0.95, limit / json.length))
-    json = JSON.stringify(lean.slice(0, kept))
-  }
+  const serialize = (count: number) => JSON.stringify(lean.slice(0, count))
+  const kept = largestFitting(lean.length, (count) => serialize(count).length <= limit) ?? 0
+  const json = serialize(kept)
   host.warning(
     `The recommendations output would exceed GitHub's 1 MB limit: it holds ${kept} of ${entries.length} entries, without benefit texts ` +
       '(images needing action first); the graph file and the artifact hold everything'

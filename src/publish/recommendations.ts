@@ -48,9 +48,14 @@ const STATUS: Record<ParsedReport['status'], EntryStatus> = {
   undecodable: 'failed'
 }
 
+/** The image an outcome stands for: the reference scanned, else the report's Target, else its file. */
+export function outcomeImage(outcome: ImageOutcome): string {
+  return outcome.image ?? (outcome.parsed?.target || outcome.source)
+}
+
 export function toEntry(outcome: ImageOutcome): RecommendationEntry {
   const { parsed } = outcome
-  const image = outcome.image ?? (parsed?.target || outcome.source)
+  const image = outcomeImage(outcome)
   if (parsed === undefined)
     return { image, source: outcome.source, status: 'failed', error: outcome.error ?? 'no report', recommendations: [] }
   const base = parsed.base

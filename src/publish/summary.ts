@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto'
 import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../report/model.js'
 import type { BaseChange } from '../sinks/neo4j.js'
+import { largestFitting } from './fit.js'
 import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
 
 /** GitHub refuses a step summary over 1 MiB; keep clear of it. */
@@ -143,19 +144,6 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
   }
   const rows = largestFitting(listed.length, (count) => withRows(count).length <= limit) ?? 0
   return withRows(rows).slice(0, limit)
-}
-
-/** The largest count in [0, max] for which `fits` holds (it holds for every smaller count too), if any. */
-function largestFitting(max: number, fits: (count: number) => boolean): number | undefined {
-  if (!fits(0)) return undefined
-  let low = 0
-  let high = max
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2)
-    if (fits(middle)) low = middle
-    else high = middle - 1
-  }
-  return low
 }
 
 /** "Changed since the last scan": news for a nightly reader, per base image, with the images on it. */

@@ -11,6 +11,7 @@ import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Host } from '../host.js'
+import { errorLine } from '../messages.js'
 
 /** Installed when `docker scout` is missing and `scout-version` is not given. */
 export const DEFAULT_SCOUT_VERSION = '1.23.0'
@@ -79,7 +80,7 @@ async function download(tc: typeof import('@actions/tool-cache'), source: ScoutS
     try {
       return await tc.downloadTool(url, undefined, authorizationFor(url, source.githubToken))
     } catch (error) {
-      throw new ScoutSetupError(`cannot download ${url}: ${(error as Error).message.split('\n')[0]}`)
+      throw new ScoutSetupError(`cannot download ${url}: ${errorLine(error)}`)
     }
   }
   const checksums = await readFile(await fetch(`docker-scout_${source.version}_checksums.txt`), 'utf8')

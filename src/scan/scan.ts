@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
 import type { Host } from '../host.js'
+import { redact } from '../messages.js'
 import type { ImageOutcome } from '../publish/recommendations.js'
 import { parseReport } from '../report/parse.js'
 import type { Settings } from '../settings.js'
@@ -175,7 +176,7 @@ async function runScout(settings: Settings, reference: string, output: string, w
     })
   })
   // The log keeps Scout's stderr beside the report, never a credential it might echo.
-  const redacted = Object.values(settings.scan.credentials).reduce((text, secret) => text.replaceAll(secret, '***'), attempt.stderr)
+  const redacted = redact(attempt.stderr, Object.values(settings.scan.credentials))
   await writeFile(`${output.slice(0, -'.txt'.length)}.log`, redacted)
   return { ...attempt, stderr: redacted }
 }

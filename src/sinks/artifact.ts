@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Host } from '../host.js'
+import { errorLine } from '../messages.js'
 import type { GithubContext } from '../settings.js'
 
 export interface ArtifactSettings {
@@ -52,7 +53,7 @@ export async function uploadArtifact(settings: ArtifactSettings, name: string, o
     host.info(`Uploaded ${files.length} file(s) as artifact ${name} (id ${response.id})`)
     return response.id
   } catch (error) {
-    host.warning(`Artifact upload of ${name} failed: ${(error as Error).message.split('\n')[0]}`)
+    host.warning(`Artifact upload of ${name} failed: ${errorLine(error)}`)
     return undefined
   }
 }

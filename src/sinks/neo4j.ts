@@ -16,6 +16,7 @@ import {
 import type { GraphDelta, Properties } from '../graph/delta.js'
 import { MODULE_NAME, PUBLIC_IMAGE } from '../graph/schema.js'
 import type { Host } from '../host.js'
+import { errorLine, redact } from '../messages.js'
 import { VERSION } from '../version.js'
 
 export interface Neo4jSettings {
@@ -78,7 +79,7 @@ export async function pushGraph(delta: GraphDelta, settings: Neo4jSettings, runC
     const server = await driver.getServerInfo(settings.database ? { database: settings.database } : {})
     const tooOld = serverTooOld(server.agent)
     if (tooOld) throw new Neo4jPushError(tooOld)
-    host.info(`Connected to ${server.agent ?? 'Neo4j'} at ${displayUri(settings.uri)}`)
+    host.info(`Connected to ${server.agent ?? 'Neo4j'} at ${settings.uri}`)
     session = driver.session({ defaultAccessMode: neo4j.session.WRITE, ...(settings.database ? { database: settings.database } : {}) })
 
     const schemaStarted = performance.now()
@@ -138,7 +139,7 @@ async function ensureSchema(session: Session, host: Host): Promise<void> {
       created++
     } catch (error) {
       host.warning(
-        `Neo4j: cannot create ${object.unique ? 'a uniqueness constraint' : 'an index'} on ${object.labelOrType}(${object.properties.join(', ')}): ${firstLine(error)}`
+        `Neo4j: cannot create ${object.unique ? 'a uniqueness constraint' : 'an index'} on ${object.labelOrType}(${object.properties.join(', ')}): ${errorLine(error)}`
       )
     }
   }
@@ -262,17 +263,9 @@ function errorCode(error: unknown): string | undefined {
   return (error as { code?: string } | null)?.code
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0].trim()
-}
-
-/** The URI as safe to show: without any user information. */
-export function displayUri(uri: string): string {
-  return uri.replace(/^([a-z0-9+.-]+:\/\/)[^@/]*@/i, '$1')
-}
-
 function describeError(error: unknown, settings: Neo4jSettings): string {
-  const where = displayUri(settings.uri)
+  // settings.ts refuses a URI holding user information, so it is safe to show as it is.
+  const where = settings.uri
   const code = errorCode(error)
   let message: string
   if (error instanceof Neo4jPushError) message = error.message
@@ -282,13 +275,9 @@ function describeError(error: unknown, settings: Neo4jSettings): string {
     message = `Neo4j at ${where} is rate-limiting logins after failed attempts; check neo4j-user and neo4j-password`
   else if (code === 'Neo.ClientError.Database.DatabaseNotFound')
     message = `Neo4j at ${where} has no database ${JSON.stringify(settings.database ?? '(default)')}; check neo4j-database`
-  else if (code === 'ServiceUnavailable' || code === 'SessionExpired') message = `cannot reach Neo4j at ${where}: ${firstLine(error)}`
+  else if (code === 'ServiceUnavailable' || code === 'SessionExpired') message = `cannot reach Neo4j at ${where}: ${errorLine(error)}`
   else if (code?.startsWith('Neo.ClientError.Security.'))
     message = `Neo4j at ${where} denied the push (${code}); the user needs write and schema privileges`
-  else message = `Neo4j push to ${where} failed${code ? ` (${code})` : ''}: ${firstLine(error)}`
-  return redact(message, settings.password)
-}
-
-function redact(text: string, secret: string): string {
-  return secret === '' ? text : text.replaceAll(secret, '***')
+  else message = `Neo4j push to ${where} failed${code ? ` (${code})` : ''}: ${errorLine(error)}`
+  return redact(message, [settings.password])
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { Host } from '../host.js'
+import { errorLine } from '../messages.js'
 
 export interface S3Settings {
   bucket: string
@@ -54,7 +55,7 @@ export async function checkS3Access(settings: S3Settings): Promise<void> {
       await s3.config.credentials()
     } catch (error) {
       throw new S3Error(
-        `s3-uri: no AWS credentials from the SDK's default chain (environment, web identity, profile, instance role): ${firstLine(error)}`
+        `s3-uri: no AWS credentials from the SDK's default chain (environment, web identity, profile, instance role): ${sdkError(error)}`
       )
     }
   } finally {
@@ -90,7 +91,7 @@ export async function uploadReports(settings: S3Settings, items: readonly Upload
           )
           result.uploaded.push(key)
         } catch (error) {
-          result.failed.push({ key, reason: firstLine(error) })
+          result.failed.push({ key, reason: sdkError(error) })
         }
       }
     }
@@ -131,8 +132,9 @@ async function pruneOthers(s3: S3Client, settings: S3Settings, written: Readonly
   return stale
 }
 
-function firstLine(error: unknown): string {
-  const failure = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } }
+/** An SDK error as one line: its name, the HTTP status when there was a response, and the message. */
+function sdkError(error: unknown): string {
+  const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } }
   const status = failure.$metadata?.httpStatusCode
-  return `${failure.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${(failure.message ?? String(error)).split('\n')[0]}`
+  return `${failure.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${errorLine(error)}`
 }
