@@ -68,6 +68,9 @@ describe('settings', () => {
     [{ images: 'a\u0007b' }, 'images', /control characters/],
     [{ images: 'node:25 ; rm -rf /' }, 'images', /whitespace/],
     [{ reports: 'x', platform: '--debug' }, 'platform', /leading "-"/],
+    [{ reports: 'x', 'scout-version': 'latest' }, 'scout-version', /expected a release like 1\.23\.0, got "latest"/],
+    [{ reports: 'x', 'artifact-name': 'scan/leg:1' }, 'artifact-name', /not a valid artifact name/],
+    [{ reports: 'x', 'artifact-retention-days': '91' }, 'artifact-retention-days', /from 1 to 90/],
     [{}, 'images', /nothing to do/]
   ])('rejects %j naming %s', async (raw, input, message) => {
     const error = await rejection(raw)
@@ -109,9 +112,43 @@ describe('settings', () => {
     expect((await build({ reports: 'x', 's3-uri': 's3://scout-reports' })).s3?.prefix).toBe('')
   })
 
+  it('names legs when a manifest is missing or is not one', async () => {
+    const asGiven: SettingsContext = { ...context, matchReports: async (patterns) => patterns }
+    const notManifest = path.join(ROOT, 'package.json')
+    for (const [file, message] of [
+      [notManifest, `legs: ${notManifest} is not a scout-graph-leg.json written by scout-graph-action`],
+      ['/no/such/leg.json', "legs: cannot read /no/such/leg.json: ENOENT: no such file or directory, open '/no/such/leg.json'"]
+    ]) {
+      const error = await buildSettings({ legs: file }, asGiven).catch((caught: unknown) => caught as InputError)
+      expect(error).toBeInstanceOf(InputError)
+      expect((error as InputError).message).toBe(message)
+    }
+  })
+
+  it('reads the Scout CLI source, the artifact inputs and the registry credentials', async () => {
+    const settings = await build({
+      reports: 'x',
+      'scout-version': 'v1.18.3',
+      'github-token': 'ghs_x',
+      'upload-artifact': 'false',
+      'artifact-name': 'scout-graph-nightly',
+      'artifact-retention-days': '7',
+      'registry-user': 'robot',
+      'registry-password': 'rp'
+    })
+    expect(settings.scan.scout).toEqual({
+      version: '1.18.3',
+      releasesUrl: 'https://github.com/docker/scout-cli/releases/download',
+      githubToken: 'ghs_x'
+    })
+    expect(settings).toMatchObject({ uploadArtifact: false, artifactName: 'scout-graph-nightly', artifactRetentionDays: 7 })
+    expect(settings.scan.credentials).toEqual({ DOCKER_SCOUT_REGISTRY_USER: 'robot', DOCKER_SCOUT_REGISTRY_PASSWORD: 'rp' })
+  })
+
   it('reads the Neo4j target, and never echoes a password given in the URI', async () => {
     const settings = await build({ reports: 'x', 'neo4j-uri': 'neo4j+s://db.example:7687', 'neo4j-password': 'pw', cleanup: 'true' })
     expect(settings.neo4j).toMatchObject({ uri: 'neo4j+s://db.example:7687', user: 'neo4j', password: 'pw', cleanup: true })
+    expect((await build({ reports: 'x', 'neo4j-uri': 'bolt://db', 'neo4j-user': 'scanner' })).neo4j?.user).toBe('scanner')
     expect((await rejection({ reports: 'x', 'neo4j-uri': 'bolt://neo4j:hunter22@db:7687' })).message).not.toContain('hunter22')
   })
 
