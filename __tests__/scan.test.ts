@@ -85,6 +85,12 @@ describe('scanning with docker scout', () => {
     )
   })
 
+  it('passes --only-refresh when asked', async () => {
+    await scan(['app:1'], { 'only-refresh': 'true' })
+    const [call] = await calls()
+    expect(call.args.slice(4)).toEqual(['--only-refresh', 'app:1'])
+  })
+
   it('recognises each failure, keeps going for the others, and retries only transient causes', async () => {
     const result = await scan(
       ['ok:1', 'auth:1', 'ratelimit:1', 'flaky:1', 'missing:1', 'nobase:1', 'panic:1', 'weird:1', 'noreport:1', 'garbage:1'],
