@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildDelta, compareCodePoints, serializeDelta, type IngestedReport } from '../src/graph/delta.js'
+import { buildDelta, serializeDelta, type IngestedReport } from '../src/graph/delta.js'
+import { compareCodePoints } from '../src/util/compare.js'
 import { parseReport } from '../src/report/parse.js'
 import { EXPECTED_SCENARIO_1, TAG } from './expected-graph.js'
 import { CARTOGRAPHY, WILD, fixture } from './helpers.js'
@@ -91,9 +92,28 @@ describe('many reports', () => {
     ])
   })
 
+  it('links a DEC line-drawing capture that prints a digest, and a capture without a Target block to nothing', () => {
+    const dec = buildDelta([ingest(WILD, 'qiita-alpine3-scout-demo-v1-dec-line-drawing.txt')], 'cartography', TAG)
+    expect(dec.imageLinks.map((link) => [link.digestPrefix, link.to.id])).toEqual([['a3eaeba5365f', 'alpine:3']])
+    const noTarget = buildDelta([ingest(WILD, 'minitwit-nginx1-alpine-no-target-header.txt')], 'cartography', TAG)
+    expect(noTarget.imageLinks).toEqual([])
+    expect(noTarget.nodes.length).toBeGreaterThan(0)
+  })
+
   it('compares names by code point, as Python sorts them', () => {
     expect(compareCodePoints('\u{1F600}', '\uFFFF')).toBeGreaterThan(0)
     expect(['b', 'B', 'a'].sort(compareCodePoints)).toEqual(['B', 'a', 'b'])
+    // Against a plain code-point comparison, on strings mixing BMP, private-use and astral characters.
+    const pool = ['a', 'é', '\uE000', '\uFFFF', '\u{10000}', '\u{1F600}', 'z']
+    const strings = Array.from({ length: 200 }, (_, i) =>
+      [pool[i % 7], pool[(i * 3) % 7], pool[(i * 5) % 7]].slice(0, 1 + (i % 3)).join('')
+    )
+    const byCodePoints = (a: string, b: string) => {
+      const [x, y] = [[...a].map((c) => c.codePointAt(0) ?? 0), [...b].map((c) => c.codePointAt(0) ?? 0)]
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i]
+      return x.length - y.length
+    }
+    expect([...strings].sort(compareCodePoints)).toEqual([...strings].sort(byCodePoints))
   })
 })
 

@@ -44,7 +44,7 @@ function job(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
     { 'neo4j-uri': db.uri, 'neo4j-password': db.password, comment: 'never', 'fail-on': 'none', ...inputs },
     {
       PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`,
-      FAKE_DOCKER_STATE: state,
+      DOCKER_SCOUT_FAKE_STATE: state,
       GITHUB_RUN_ATTEMPT: '1',
       ...env
     }
@@ -150,7 +150,7 @@ describe('the sharded matrix, end to end', () => {
     const expected = await oneJobGraph()
     await previousNight()
     const failing = IMAGES.find((image) => image.includes('team-4/'))
-    const first = await Promise.all(Array.from({ length: SHARDS }, (_, i) => leg(i + 1, 1, { FAKE_DOCKER_FAIL: failing })))
+    const first = await Promise.all(Array.from({ length: SHARDS }, (_, i) => leg(i + 1, 1, { DOCKER_SCOUT_FAKE_FAIL: failing })))
     const failedLeg = first.findIndex((result) => JSON.parse(result.outputs['failed-images']).includes(failing)) + 1
     expect(failedLeg).toBeGreaterThan(0)
     const blocked = await lastJob()

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildDelta, type GraphDelta, type IngestedReport } from '../src/graph/delta.js'
 import type { GraphMode } from '../src/graph/schema.js'
 import type { Host } from '../src/host.js'
-import { cleanupBlocker, runPipeline } from '../src/pipeline.js'
+import { runPipeline } from '../src/pipeline.js'
 import { parseReport } from '../src/report/parse.js'
 import { buildSettings } from '../src/settings.js'
 import { Neo4jPushError, pushGraph, serverTooOld, type Neo4jSettings } from '../src/sinks/neo4j.js'
@@ -387,19 +387,6 @@ describe('cleanup', () => {
     expect(clean.lines.filter((line) => line.includes('Cleanup skipped'))).toEqual([])
     expect(clean.lines.some((line) => line.startsWith('info: Cleanup removed'))).toBe(true)
     expect(await db.query('MATCH (n:DockerScoutPublicImage) RETURN n.id AS id')).toEqual([{ id: 'node:22' }])
-  })
-
-  it('is skipped when an image could not be scanned: its graph would look stale', () => {
-    const delta = deltaOf([ingest(CARTOGRAPHY, 'ecr-recommendation-report.txt')])
-    expect(
-      cleanupBlocker(
-        [
-          { image: 'a', source: 'a.txt', error: 'timed out' },
-          { source: 'b', parsed: parseReport(fixture(CARTOGRAPHY, 'ecr-recommendation-report.txt')) }
-        ],
-        delta
-      )
-    ).toBe('1 image(s) could not be scanned, so their graph would look stale')
   })
 })
 

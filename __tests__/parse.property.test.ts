@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseReport } from '../src/report/parse.js'
 import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from './helpers.js'
 
-const STATUSES = ['report', 'unidentified-base', 'no-base-image', 'not-a-report', 'undecodable']
+const STATUSES = ['report', 'unidentified-base', 'no-base-image', 'not-a-report', 'incomplete', 'undecodable']
 const corpus = [
   ...fixtureFiles(CARTOGRAPHY).map((name) => fixture(CARTOGRAPHY, name).toString('utf8')),
   ...fixtureFiles(WILD).map((name) => fixture(WILD, name).toString('utf8'))

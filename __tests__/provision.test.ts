@@ -68,8 +68,8 @@ beforeEach(async () => {
   for (const dir of ['tools', 'temp', 'state']) await mkdir(path.join(root, dir))
   Object.assign(process.env, {
     PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`,
-    FAKE_DOCKER_PLUGIN: 'required',
-    FAKE_DOCKER_STATE: path.join(root, 'state'),
+    DOCKER_SCOUT_FAKE_PLUGIN: 'required',
+    DOCKER_SCOUT_FAKE_STATE: path.join(root, 'state'),
     DOCKER_CONFIG: dockerConfig,
     RUNNER_TOOL_CACHE: path.join(root, 'tools'),
     RUNNER_TEMP: path.join(root, 'temp')
@@ -131,7 +131,7 @@ describe('Scout CLI provisioning', () => {
   })
 
   it('uses an installed docker scout as it is, without a download', async () => {
-    process.env.FAKE_DOCKER_PLUGIN = ''
+    process.env.DOCKER_SCOUT_FAKE_PLUGIN = ''
     await ensureScout(source(), host)
     expect(requests).toEqual([])
     expect(logs).toEqual(['Using the installed docker scout (version: v1.18.3 (go1.24.1 - linux/amd64))'])

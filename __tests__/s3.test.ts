@@ -18,7 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Host } from '../src/host.js'
 import { runPipeline } from '../src/pipeline.js'
-import { reportFileName } from '../src/scan/scan.js'
+import { reportFileName } from '../src/util/report-names.js'
 import { buildSettings } from '../src/settings.js'
 import { CARTOGRAPHY, WILD } from './helpers.js'
 import { runCartography } from './services/cartography.js'

@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Host } from '../src/host.js'
-import { reportFileName, scanImages } from '../src/scan/scan.js'
+import { scanImages } from '../src/scan/scan.js'
+import { reportFileName } from '../src/util/report-names.js'
 import { buildSettings } from '../src/settings.js'
 import { ROOT } from './helpers.js'
 
@@ -25,7 +26,7 @@ beforeEach(async () => {
   state = await mkdtemp(path.join(os.tmpdir(), 'sg-docker-'))
   outputDir = await mkdtemp(path.join(os.tmpdir(), 'sg-out-'))
   process.env.PATH = `${FAKE_DOCKER}${path.delimiter}${process.env.PATH}`
-  process.env.FAKE_DOCKER_STATE = state
+  process.env.DOCKER_SCOUT_FAKE_STATE = state
   logs.length = 0
 })
 
@@ -106,7 +107,7 @@ describe('scanning with docker scout', () => {
     expect(result['panic:1'].error).toMatch(/Go panic, exit 2/)
     expect(result['weird:1'].error).toMatch(/exited 255/)
     expect(result['noreport:1'].error).toMatch(/wrote no report/)
-    expect(result['garbage:1'].error).toMatch(/not a report/)
+    expect(result['garbage:1'].error).toMatch(/report cannot be used \(no "Base image is" line/)
     const attempts = (image: string) => calls().then((made) => made.filter((call) => call.image === image).length)
     expect(await attempts('ratelimit:1')).toBe(3)
     expect(await attempts('flaky:1')).toBe(3)

@@ -116,7 +116,10 @@ describe('settings', () => {
     const asGiven: SettingsContext = { ...context, matchReports: async (patterns) => patterns }
     const notManifest = path.join(ROOT, 'package.json')
     for (const [file, message] of [
-      [notManifest, `legs: ${notManifest} is not a scout-graph-leg.json written by scout-graph-action`],
+      [
+        notManifest,
+        `legs: ${notManifest}: field "schema" must be "scout-graph-leg/1" (is this a scout-graph-leg.json written by scout-graph-action?)`
+      ],
       ['/no/such/leg.json', "legs: cannot read /no/such/leg.json: ENOENT: no such file or directory, open '/no/such/leg.json'"]
     ]) {
       const error = await buildSettings({ legs: file }, asGiven).catch((caught: unknown) => caught as InputError)

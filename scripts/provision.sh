@@ -19,9 +19,13 @@ fi
 requirements=test-services/requirements.txt
 if [ "$(cat .cache/venv.stamp 2>/dev/null)" != "$(stamp "$requirements")" ]; then
   echo "provision: installing Cartography and moto from PyPI"
-  rm -rf .cache/venv
-  python3 -m venv .cache/venv
-  .cache/venv/bin/pip install -q -r "$requirements"
+  # ensurepip fails now and then on a busy machine: one more try before giving up.
+  for try in 1 2; do
+    rm -rf .cache/venv
+    if python3 -m venv .cache/venv && .cache/venv/bin/pip install -q -r "$requirements"; then break; fi
+    [ "$try" = 2 ] && exit 1
+    echo "provision: creating the virtualenv failed, trying once more"
+  done
   stamp "$requirements" > .cache/venv.stamp
 fi
 

@@ -2,14 +2,15 @@
 import * as core from '@actions/core'
 import type { Host } from './host.js'
 import { INPUTS, type RawInputs } from './inputs.js'
+import { errorLine, redact } from './messages.js'
 import { runPipeline } from './pipeline.js'
 import { matchReportFiles } from './report/files.js'
 import { buildSettings } from './settings.js'
 
 const actionHost: Host = {
-  info: (message) => core.info(message),
-  warning: (message, place) => core.warning(message, place),
-  debug: (message) => core.debug(message),
+  info: (message) => core.info(redact(message)),
+  warning: (message, place) => core.warning(redact(message), place),
+  debug: (message) => core.debug(redact(message)),
   group: (name, work) => core.group(name, work),
   setOutput: (name, value) => core.setOutput(name, value),
   setSecret: (value) => core.setSecret(value),
@@ -32,9 +33,9 @@ export async function run(): Promise<void> {
     const settings = await buildSettings(readInputs(), { env: process.env, matchReports: matchReportFiles, now: Date.now })
     const result = await runPipeline(settings, actionHost)
     const failures = [...result.errors, ...result.violations]
-    if (failures.length > 0) core.setFailed(failures.join('\n'))
+    if (failures.length > 0) core.setFailed(redact(failures.join('\n')))
   } catch (error) {
-    core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    if (error instanceof Error && error.stack) core.debug(redact(error.stack))
+    core.setFailed(errorLine(error))
   }
 }

@@ -8,7 +8,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Host } from './host.js'
 import { INPUTS, type RawInputs } from './inputs.js'
-import { runPipeline } from './pipeline.js'
+import { errorLine, redact } from './messages.js'
+import { runPipeline, type RunResult } from './pipeline.js'
 import { renderTable } from './publish/table.js'
 import { matchReportFiles } from './report/files.js'
 import { InputError, buildSettings } from './settings.js'
@@ -34,8 +35,10 @@ export interface CliStreams {
   stderr: (text: string) => void
 }
 
+// Bound before anything can replace it: the result goes here, and only the result.
+const writeStdout = process.stdout.write.bind(process.stdout)
 const processStreams: CliStreams = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: (text) => writeStdout(text),
   stderr: (text) => process.stderr.write(text)
 }
 
@@ -59,20 +62,21 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     return 0
   }
   const host = cliHost(streams, commandLine.summaryFile)
+  let result: RunResult
   try {
-    const settings = await withToolkitOutputOn(streams.stderr, () =>
-      buildSettings(commandLine.raw, { env, matchReports: matchReportFiles, now: Date.now })
-    )
-    if (commandLine.summaryFile !== undefined) settings.summary = true
-    const result = await runPipeline(settings, host)
-    streams.stdout(commandLine.json ? `${JSON.stringify(result.entries, null, 2)}\n` : renderTable(result.entries))
-    const failures = [...result.errors, ...result.violations]
-    for (const failure of failures) streams.stderr(`scout-graph: ${failure}\n`)
-    return failures.length > 0 ? 1 : 0
+    result = await withToolkitOutputOn(streams.stderr, async () => {
+      const settings = await buildSettings(commandLine.raw, { env, matchReports: matchReportFiles, now: Date.now })
+      if (commandLine.summaryFile !== undefined) settings.summary = true
+      return runPipeline(settings, host)
+    })
   } catch (error) {
-    streams.stderr(`scout-graph: ${(error as Error).message}\n`)
+    streams.stderr(`scout-graph: ${errorLine(error)}\n`)
     return error instanceof InputError ? 2 : 1
   }
+  streams.stdout(commandLine.json ? `${JSON.stringify(result.entries, null, 2)}\n` : renderTable(result.entries))
+  const failures = [...result.errors, ...result.violations]
+  for (const failure of failures) streams.stderr(`scout-graph: ${redact(failure)}\n`)
+  return failures.length > 0 ? 1 : 0
 }
 
 function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CommandLine {
@@ -94,8 +98,8 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Comm
 
 function cliHost(streams: CliStreams, summaryFile: string | undefined): Host {
   return {
-    info: (message) => streams.stderr(`${message}\n`),
-    warning: (message) => streams.stderr(`warning: ${message}\n`),
+    info: (message) => streams.stderr(`${redact(message)}\n`),
+    warning: (message) => streams.stderr(`warning: ${redact(message)}\n`),
     debug: () => undefined,
     group: async (name, work) => {
       streams.stderr(`== ${name}\n`)
@@ -111,11 +115,14 @@ function cliHost(streams: CliStreams, summaryFile: string | undefined): Host {
   }
 }
 
-/** @actions/glob logs `::debug::` lines on stdout; off a runner they are noise, and stdout is ours. */
+/**
+ * For the whole run, nothing but the result reaches stdout: the toolkit (@actions/glob, tool-cache)
+ * writes `::debug::` lines there, noise off a runner; anything else it writes goes to stderr.
+ */
 async function withToolkitOutputOn<T>(stderr: (text: string) => void, work: () => Promise<T>): Promise<T> {
   const write = process.stdout.write
   process.stdout.write = ((chunk: string | Uint8Array) => {
-    if (!String(chunk).startsWith('::debug::')) stderr(String(chunk))
+    if (!String(chunk).startsWith('::debug::')) stderr(redact(String(chunk)))
     return true
   }) as typeof process.stdout.write
   try {

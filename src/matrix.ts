@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { errorLine } from './messages.js'
-import { outcomeImage, type ImageOutcome } from './publish/recommendations.js'
+import { outcomeImage, type ImageOutcome } from './types/outcome.js'
 
 export const LEG_MANIFEST = 'scout-graph-leg.json'
 const SCHEMA = 'scout-graph-leg/1'
@@ -36,6 +36,8 @@ export interface LegsPlan {
   blockers: string[]
   /** One line per leg taken, for the log. */
   taken: string[]
+  /** The folder of every manifest read, superseded attempts included. */
+  folders: string[]
 }
 
 export interface LegIdentity {
@@ -77,14 +79,13 @@ export function legOutcomes(plan: LegsPlan): ImageOutcome[] {
 export async function readLegs(files: readonly string[], updateTag: number): Promise<LegsPlan> {
   const manifests: (LegManifest & { dir: string; file: string })[] = []
   for (const file of files) {
-    let manifest: LegManifest
+    let json: unknown
     try {
-      manifest = JSON.parse(await readFile(file, 'utf8')) as LegManifest
+      json = JSON.parse(await readFile(file, 'utf8'))
     } catch (error) {
       throw new Error(`cannot read ${file}: ${errorLine(error)}`, { cause: error })
     }
-    if (manifest.schema !== SCHEMA) throw new Error(`${file} is not a ${LEG_MANIFEST} written by scout-graph-action`)
-    manifests.push({ ...manifest, dir: path.dirname(file), file })
+    manifests.push({ ...validManifest(json, file), dir: path.dirname(file), file })
   }
 
   // A re-run leaves the failed attempt's artifact beside the new one: the newest attempt of a shard wins.
@@ -116,10 +117,61 @@ export async function readLegs(files: readonly string[], updateTag: number): Pro
     failed: chosen.flatMap((manifest) => manifest.failed),
     noBaseImage: chosen.flatMap((manifest) => manifest.noBaseImage ?? []),
     blockers,
+    folders: manifests.map((manifest) => manifest.dir),
     taken: chosen.map(
       (manifest) =>
         `${manifest.shard ? `leg ${manifest.shard.index}/${manifest.shard.count}` : manifest.file}, attempt ${manifest.runAttempt}: ` +
         `${manifest.reports.length} report(s), ${manifest.failed.length} failed`
     )
   }
+}
+
+/** The manifest, checked field by field: a wrong one stops the run naming the file and the field. */
+function validManifest(json: unknown, file: string): LegManifest {
+  const fail = (field: string, expected: string): never => {
+    throw new Error(`${file}: field "${field}" must be ${expected}`)
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('(top level)', 'an object')
+  const manifest = json as Record<string, unknown>
+  if (manifest.schema !== SCHEMA) fail('schema', `"${SCHEMA}" (is this a ${LEG_MANIFEST} written by scout-graph-action?)`)
+  const whole = (value: unknown, min: number): boolean => Number.isSafeInteger(value) && (value as number) >= min
+  if (!whole(manifest.runAttempt, 1)) fail('runAttempt', 'a whole number from 1')
+  if (!whole(manifest.updateTag, 0)) fail('updateTag', 'a non-negative whole number')
+  if (manifest.shard !== undefined) {
+    const shard = manifest.shard as { index?: unknown; count?: unknown } | null
+    if (
+      typeof shard !== 'object' ||
+      shard === null ||
+      !whole(shard.count, 1) ||
+      !whole(shard.index, 1) ||
+      (shard.index as number) > (shard.count as number)
+    ) {
+      fail('shard', 'an object { index, count } with 1 <= index <= count')
+    }
+  }
+  const list = (field: string, item: (value: unknown) => boolean, expected: string, optional = false): void => {
+    const value = manifest[field]
+    if (optional && value === undefined) return
+    if (!Array.isArray(value)) fail(field, `a list of ${expected}`)
+    ;(value as unknown[]).forEach((entry, index) => {
+      if (!item(entry)) fail(`${field}[${index}]`, expected)
+    })
+  }
+  const text = (value: unknown): boolean => typeof value === 'string' && value !== ''
+  const fields = (value: unknown, names: string[]): boolean =>
+    typeof value === 'object' && value !== null && names.every((name) => text((value as Record<string, unknown>)[name]))
+  list(
+    'reports',
+    (value) => fields(value, ['image', 'file']) && isRelativeInside((value as { file: string }).file),
+    "{ image, file } with file a relative path inside the leg's folder"
+  )
+  list('failed', (value) => fields(value, ['image', 'error']), '{ image, error }')
+  list('noBaseImage', text, 'image references', true)
+  return manifest as unknown as LegManifest
+}
+
+/** A manifest's report path must stay inside its folder: an artifact cannot make us read elsewhere. */
+function isRelativeInside(file: string): boolean {
+  const normal = path.normalize(file)
+  return !path.isAbsolute(normal) && normal !== '..' && !normal.startsWith(`..${path.sep}`)
 }

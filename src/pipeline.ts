@@ -2,38 +2,38 @@
  * The pipeline both front ends run: read (or scan) reports, build the graph, publish. Each stage runs
  * in a named log group; the action and the CLI differ only in the Host they pass.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import pLimit from 'p-limit'
-import { buildDelta, compareCodePoints, serializeDelta, type GraphDelta } from './graph/delta.js'
+import { RunLedger } from './gate.js'
+import { buildDelta, serializeDelta, type GraphDelta } from './graph/delta.js'
 import type { Host } from './host.js'
+import { errorLine } from './messages.js'
 import { policyViolations } from './publish/policy.js'
 import { COMMENT_LIMIT, publishComment, runUrl } from './publish/comment.js'
 import { annotate, publishOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
-import { outcomeImage, toEntry, type ImageOutcome, type RecommendationEntry } from './publish/recommendations.js'
+import { toEntry, type RecommendationEntry } from './publish/recommendations.js'
 import { legOutcomes, writeLegManifest } from './matrix.js'
-import { parseReport } from './report/parse.js'
+import { placeReports, readReportFiles, REPORTS_FOLDER } from './report/collect.js'
 import { ensureScout } from './scan/provision.js'
-import { reportFileName, scanImages } from './scan/scan.js'
+import { scanImages } from './scan/scan.js'
 import type { Settings } from './settings.js'
 import { artifactName, uploadArtifact } from './sinks/artifact.js'
 import { pushGraph, type BaseChange } from './sinks/neo4j.js'
-import { checkS3Access, uploadReports, type UploadItem } from './sinks/s3.js'
+import { checkS3Access, pruneReports, uploadReports } from './sinks/s3.js'
 
 export interface RunResult {
   entries: RecommendationEntry[]
   delta: GraphDelta
   /** One line per `fail-on` rule that was hit; empty when the run passes. */
   violations: string[]
-  /** Sinks that failed (a Neo4j push, an upload): the step fails whatever `fail-on` says. */
+  /** Sinks that failed (a Neo4j push, an upload), or a run that read nothing: the step fails whatever `fail-on` says. */
   errors: string[]
 }
 
-const READ_CONCURRENCY = 16
-
 export async function runPipeline(settings: Settings, host: Host): Promise<RunResult> {
   const { neo4j, s3 } = settings
+  const ledger = new RunLedger()
   await mkdir(settings.outputDir, { recursive: true })
   if (s3) await host.group('Check S3 access', () => checkS3Access(s3))
   if (settings.images.length > 0) await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host))
@@ -42,11 +42,11 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
   const read =
     settings.reportFiles.length > 0
       ? await host.group(`Read ${settings.reportFiles.length} report(s)`, () =>
-          readReports(settings.reportFiles, settings.legs?.reportImages, host)
+          readReportFiles(settings.reportFiles, settings.legs?.reportImages, host)
         )
       : []
   if (settings.legs) for (const line of settings.legs.taken) host.info(`Took ${line}`)
-  const outcomes = [...scanned, ...read, ...(settings.legs ? legOutcomes(settings.legs) : [])]
+  const outcomes = [...(await placeReports(scanned, read, settings.outputDir)), ...(settings.legs ? legOutcomes(settings.legs) : [])]
   const entries = outcomes.map(toEntry)
   await writeLegManifest(
     {
@@ -57,10 +57,18 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
     },
     outcomes
   )
-  const legBlockers = settings.legs?.blockers ?? []
+  if (outcomes.length === 0 && settings.images.length === 0) {
+    ledger.fail('nothing was read: no report file and no leg report could be read')
+  }
+  for (const blocker of settings.legs?.blockers ?? []) ledger.lose(`the matrix is incomplete: ${blocker}`)
+  const failedScans = outcomes.filter((outcome) => outcome.error !== undefined).length
+  if (failedScans > 0) ledger.lose(`${failedScans} image(s) could not be scanned, so their graph would look stale`)
 
   const delta = await host.group('Build the graph', async () => {
-    const ingested = outcomes.flatMap((outcome) => (outcome.parsed ? [{ source: outcome.source, parsed: outcome.parsed }] : []))
+    // Reports apply in the order of their names, the order Cartography reads the folder or the S3 prefix in.
+    const ingested = outcomes.flatMap((outcome) =>
+      outcome.parsed ? [{ source: outcome.file ? reportPath(outcome.file) : outcome.source, parsed: outcome.parsed }] : []
+    )
     const built = buildDelta(ingested, settings.graphMode, settings.updateTag)
     await mkdir(path.dirname(settings.graphFile), { recursive: true })
     await writeFile(settings.graphFile, serializeDelta(built))
@@ -69,37 +77,63 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
     )
     return built
   })
+  const unreadable = delta.reports.filter((report) => report.status === 'failed').length
+  if (unreadable > 0) ledger.lose(`${unreadable} report(s) could not be read (as Cartography, cleanup never runs then)`)
+  ledger.ingest(delta.reports.filter((report) => report.status === 'parsed').length)
 
-  const errors: string[] = []
+  // Writes first, destructive steps last: each destructive step asks the gate, after every write it depends on.
+  const uploadedKeys = s3
+    ? await host.group(`Upload the reports to s3://${s3.bucket}/${s3.prefix}`, async () => {
+        const items = outcomes.flatMap((outcome) =>
+          outcome.file && outcome.parsed?.status === 'report' ? [{ name: path.basename(outcome.file), file: outcome.file }] : []
+        )
+        try {
+          const result = await uploadReports(s3, items, host)
+          for (const failure of result.failed) ledger.fail(`S3 upload of ${failure.key} failed: ${failure.reason}`)
+          return result.uploaded
+        } catch (error) {
+          ledger.fail(`S3 upload failed: ${errorLine(error)}`)
+          return []
+        }
+      })
+    : []
+
   let changes: BaseChange[] | undefined
   if (neo4j) {
     await host.group('Push the graph to Neo4j', async () => {
-      const blocker = neo4j.cleanup ? cleanupBlocker(outcomes, delta, legBlockers) : undefined
+      const blocker = neo4j.cleanup ? ledger.blocker() : undefined
       if (blocker) host.warning(`Cleanup skipped: ${blocker}`)
       try {
         changes = (await pushGraph(delta, neo4j, neo4j.cleanup && blocker === undefined, host)).changes
       } catch (error) {
-        errors.push((error as Error).message)
+        ledger.fail(errorLine(error))
       }
     })
   }
 
-  if (s3) {
-    await host.group(`Upload the reports to s3://${s3.bucket}/${s3.prefix}`, async () => {
-      const blocker = s3.prune ? cleanupBlocker(outcomes, delta, legBlockers) : undefined
-      if (blocker) host.warning(`s3-prune skipped: ${blocker}`)
+  if (s3?.prune) {
+    await host.group(`Prune s3://${s3.bucket}/${s3.prefix}`, async () => {
+      const blocker = ledger.blocker()
+      if (blocker) {
+        host.warning(`s3-prune skipped: ${blocker}`)
+        return
+      }
       try {
-        const result = await uploadReports(s3, uploadItems(outcomes, host), s3.prune && blocker === undefined, host)
-        for (const failure of result.failed) errors.push(`S3 upload of ${failure.key} failed: ${failure.reason}`)
+        await pruneReports(s3, uploadedKeys, host)
       } catch (error) {
-        errors.push((error as Error).message)
+        ledger.fail(`s3-prune failed: ${errorLine(error)}`)
       }
     })
   }
 
   await publish(settings, entries, changes, host)
   const violations = policyViolations(entries, settings.failOn)
-  return { entries, delta, violations, errors }
+  return { entries, delta, violations, errors: ledger.errors }
+}
+
+/** `reports/<name>`: where a report sits in the output folder and in the artifact. */
+function reportPath(file: string): string {
+  return `${REPORTS_FOLDER}/${path.basename(file)}`
 }
 
 /** Artifact, outputs, annotations, job summary and pull-request comment: what people see of the run. */
@@ -138,70 +172,4 @@ async function publish(settings: Settings, entries: RecommendationEntry[], chang
       )
     )
   }
-}
-
-/**
- * What goes to S3: every readable report, once per image (a later report of the same image replaces
- * it, as the next scan will), named from the image reference. Files Cartography could not read stay
- * out: an undecodable object would block its cleanup.
- */
-function uploadItems(outcomes: readonly ImageOutcome[], host: Host): UploadItem[] {
-  const byName = new Map<string, UploadItem & { image: string }>()
-  for (const outcome of [...outcomes].sort((a, b) => compareCodePoints(a.source, b.source))) {
-    if (outcome.file === undefined || outcome.parsed?.status !== 'report') continue
-    const image = outcomeImage(outcome)
-    const name = reportFileName(image)
-    const earlier = byName.get(name)
-    if (earlier) host.warning(`${earlier.file} and ${outcome.file} are both reports of ${image}: only the last is uploaded`)
-    byName.set(name, { name, file: outcome.file, image })
-  }
-  return [...byName.values()].map(({ name, file }) => ({ name, file }))
-}
-
-/**
- * Cartography's gating, made stricter: an image whose scan failed has no report, so its nodes would
- * be deleted as stale, and in the last job of a matrix a missing or failed leg is the same loss.
- * Cleanup needs at least one ingested report and nothing lost.
- */
-export function cleanupBlocker(
-  outcomes: readonly ImageOutcome[],
-  delta: GraphDelta,
-  legBlockers: readonly string[] = []
-): string | undefined {
-  if (legBlockers.length > 0) return `the matrix is incomplete: ${legBlockers.join('; ')}`
-  const failedScans = outcomes.filter((outcome) => outcome.error !== undefined).length
-  const unreadable = delta.reports.filter((report) => report.status === 'failed').length
-  if (failedScans > 0) return `${failedScans} image(s) could not be scanned, so their graph would look stale`
-  if (unreadable > 0) return `${unreadable} report(s) could not be read (as Cartography, cleanup never runs then)`
-  if (!delta.reports.some((report) => report.status === 'parsed')) return 'no report was ingested'
-  return undefined
-}
-
-/** Reads report files; a leg's report keeps the image reference the leg scanned. */
-async function readReports(files: readonly string[], images: ReadonlyMap<string, string> | undefined, host: Host): Promise<ImageOutcome[]> {
-  const limit = pLimit(READ_CONCURRENCY)
-  return Promise.all(
-    files.map((file) =>
-      limit(async (): Promise<ImageOutcome> => {
-        const source = displayPath(file)
-        try {
-          const parsed = parseReport(await readFile(file))
-          if (parsed.status !== 'report') host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`)
-          for (const warning of parsed.warnings) host.warning(`${source}: ${warning}`)
-          const image = images?.get(file)
-          return { ...(image ? { image } : {}), source, file, parsed }
-        } catch (error) {
-          const reason = `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`
-          host.warning(`${source}: ${reason}`)
-          return { source, parsed: { status: 'undecodable', reason, warnings: [], recommendations: [] } }
-        }
-      })
-    )
-  )
-}
-
-/** Paths inside the working directory are shown relative to it. */
-function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), file)
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative
 }

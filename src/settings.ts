@@ -4,11 +4,11 @@
  * the run here, before any work, with a one-line message naming the input.
  */
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { GraphMode } from './graph/schema.js'
 import { INPUTS, type RawInputs } from './inputs.js'
-import { errorLine } from './messages.js'
+import { errorLine, redact, registerSecret } from './messages.js'
 import { readLegs, type LegsPlan } from './matrix.js'
 import { DEFAULT_SCOUT_VERSION, SCOUT_RELEASES, type ScoutSource } from './scan/provision.js'
 import type { Neo4jSettings } from './sinks/neo4j.js'
@@ -19,7 +19,7 @@ export class InputError extends Error {
     readonly input: string,
     message: string
   ) {
-    super(`${input}: ${message}`)
+    super(redact(`${input}: ${message}`))
     this.name = 'InputError'
   }
 }
@@ -101,9 +101,11 @@ export interface SettingsContext {
 }
 
 export async function buildSettings(raw: RawInputs, context: SettingsContext): Promise<Settings> {
+  // Before anything can echo them: every later message is redacted against these.
+  for (const spec of INPUTS) if (spec.kind === 'secret' && raw[spec.name]) registerSecret(raw[spec.name])
   // The runner injects action.yml defaults; a test harness or the CLI may not.
   const input = (name: string): string => raw[name]?.trim() || staticDefault(name)
-  const outputDir = path.resolve(
+  const outputDir = await parseOutputDir(
     input('output-dir') || (context.env.RUNNER_TEMP ? path.join(context.env.RUNNER_TEMP, 'scout-graph') : 'scout-graph')
   )
   const shard = input('shard') === '' ? undefined : parseShard(input('shard'))
@@ -118,13 +120,23 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
   const legPatterns = splitList(raw.legs ?? '', /\n/)
   let legs: LegsPlan | undefined
   if (legPatterns.length > 0) {
+    const manifests = await context.matchReports(legPatterns)
+    // A wrong download path in the last job must not pass green with nothing read.
+    if (manifests.length === 0) throw new InputError('legs', `no file matches ${legPatterns.map((p) => JSON.stringify(p)).join(', ')}`)
     try {
-      legs = await readLegs(await context.matchReports(legPatterns), updateTag)
+      legs = await readLegs(manifests, updateTag)
     } catch (error) {
       throw new InputError('legs', errorLine(error))
     }
   }
-  const reportFiles = [...new Set([...matchedReports, ...(legs?.reportFiles ?? [])])]
+  // A report inside a leg's folder is read through `legs` only (newest attempt), never twice.
+  const ownReports = legs ? matchedReports.filter((file) => !legs.folders.some((folder) => isInside(file, folder))) : matchedReports
+  if (legs && ownReports.length < matchedReports.length) {
+    legs.taken.push(
+      `${matchedReports.length - ownReports.length} file(s) matched by reports are in the legs' folders: read through legs only`
+    )
+  }
+  const reportFiles = [...new Set([...ownReports, ...(legs?.reportFiles ?? [])].map((file) => path.resolve(file)))]
   if (requested.length === 0 && reportFiles.length === 0 && legs === undefined) {
     throw new InputError('images', 'nothing to do: give images, images-file, reports or legs')
   }
@@ -203,7 +215,9 @@ function s3Settings(input: (name: string) => string, env: NodeJS.ProcessEnv): S3
     return undefined
   }
   const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(uri)
-  if (!match) throw new InputError('s3-uri', `expected s3://bucket/prefix/, got ${JSON.stringify(uri)}`)
+  if (!match) throw new InputError('s3-uri', `expected s3://bucket/prefix/, got ${shownUri(uri)}`)
+  if (match[1].includes('@'))
+    throw new InputError('s3-uri', "must not contain credentials (user:key@): they come from the AWS SDK's default chain")
   const [, bucket, rawPrefix] = match
   if (!validBucket(bucket)) {
     throw new InputError(
@@ -228,20 +242,40 @@ function validBucket(name: string): boolean {
   )
 }
 
+/** An existing directory, or a path where one can be made; never a file. */
+async function parseOutputDir(value: string): Promise<string> {
+  const resolved = path.resolve(value)
+  const existing = await stat(resolved).catch(() => undefined)
+  if (existing && !existing.isDirectory()) throw new InputError('output-dir', `${JSON.stringify(value)} exists and is not a directory`)
+  return resolved
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(path.resolve(folder), path.resolve(file))
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
+/** A URI as error messages may show it: never its user information, even when it does not parse. */
+function shownUri(value: string): string {
+  if (!value.includes('@')) return JSON.stringify(value.slice(0, 200))
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*:)/.exec(value)?.[1] ?? ''
+  return `${JSON.stringify(`${scheme}…`)} (the rest is hidden: it holds an "@", so maybe a password)`
+}
+
 /** A Bolt URI without user information: the password has an input of its own and must never sit in a URI that logs echo. */
 function parseNeo4jUri(value: string): string {
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    throw new InputError('neo4j-uri', `expected a URI like bolt://host:7687 or neo4j+s://host, got ${JSON.stringify(value.slice(0, 200))}`)
+    throw new InputError('neo4j-uri', `expected a URI like bolt://host:7687 or neo4j+s://host, got ${shownUri(value)}`)
   }
   const scheme = url.protocol.slice(0, -1)
   if (url.username !== '' || url.password !== '') {
     throw new InputError('neo4j-uri', 'must not contain a user name or password (user:password@); use neo4j-user and neo4j-password')
   }
   if (!NEO4J_SCHEMES.includes(scheme) || url.hostname === '') {
-    throw new InputError('neo4j-uri', `expected ${NEO4J_SCHEMES.map((s) => `${s}://`).join(', ')} and a host, got ${JSON.stringify(value)}`)
+    throw new InputError('neo4j-uri', `expected ${NEO4J_SCHEMES.map((s) => `${s}://`).join(', ')} and a host, got ${shownUri(value)}`)
   }
   return value
 }
@@ -308,6 +342,12 @@ export function validateImage(input: string, reference: string): string {
       `image reference ${shown} has an unknown prefix "${scheme}://" (expected one of ${IMAGE_SCHEMES.map((s) => `${s}://`).join(', ')})`
     )
   }
+  if (scheme !== undefined && /^\/*$/.test(reference.slice(scheme.length + 3))) {
+    throw new InputError(input, `image reference ${shown} names nothing after "${scheme}://"`)
+  }
+  if (reference === '' || reference.endsWith(':') || reference.endsWith('@')) {
+    throw new InputError(input, `image reference ${shown} is incomplete`)
+  }
   if (reference.length > 1024) throw new InputError(input, `image reference ${shown.slice(0, 60)}… is longer than 1024 characters`)
   return reference
 }
@@ -351,7 +391,7 @@ function parseVersion(input: string, value: string): string {
 /** `SCOUT_GRAPH_RELEASES_URL`: a mirror of the Scout CLI's GitHub releases, for runners that cannot reach GitHub. */
 function parseReleasesUrl(value: string): string {
   if (!/^https?:\/\/[^\s]+$/.test(value)) {
-    throw new InputError('SCOUT_GRAPH_RELEASES_URL', `expected an http(s) URL, got ${JSON.stringify(value)}`)
+    throw new InputError('SCOUT_GRAPH_RELEASES_URL', `expected an http(s) URL, got ${shownUri(value)}`)
   }
   return value
 }

@@ -3,6 +3,7 @@
  * writes, exactly as Cartography's transform and load produce them, merged over many reports.
  */
 import { fixCounts, inferOs, isSlim } from '../report/derive.js'
+import { compareCodePoints } from '../util/compare.js'
 import { SEVERITIES, type BaseImage, type ParsedReport, type VulnerabilityCounts } from '../report/model.js'
 import {
   IMAGE_LINK,
@@ -66,20 +67,9 @@ export interface IngestedReport {
   parsed: ParsedReport
 }
 
-/** Orders as Python sorts strings: by code point (JS `<` compares UTF-16 units). */
-export function compareCodePoints(a: string, b: string): number {
-  const left = [...a]
-  const right = [...b]
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const diff = (left[i].codePointAt(0) ?? 0) - (right[i].codePointAt(0) ?? 0)
-    if (diff !== 0) return diff
-  }
-  return left.length - right.length
-}
-
 export function reportOutcome(parsed: ParsedReport): ReportOutcome {
   if (parsed.status === 'report') return 'parsed'
-  return parsed.status === 'undecodable' ? 'failed' : 'skipped'
+  return parsed.status === 'undecodable' || parsed.status === 'incomplete' ? 'failed' : 'skipped'
 }
 
 /**

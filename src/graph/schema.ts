@@ -83,8 +83,12 @@ export function relationshipSchema(type: string): RelationshipSchema {
 
 /** The properties an element carries in a mode, in declaration order. */
 export function propertyNames(schema: NodeSchema | RelationshipSchema, mode: GraphMode): readonly string[] {
-  return mode === 'extended' ? [...schema.properties, ...schema.extended] : schema.properties
+  if (mode !== 'extended') return schema.properties
+  let names = extendedNames.get(schema)
+  if (names === undefined) extendedNames.set(schema, (names = [...schema.properties, ...schema.extended]))
+  return names
 }
+const extendedNames = new WeakMap<NodeSchema | RelationshipSchema, readonly string[]>()
 
 export function inMode(schema: NodeSchema | RelationshipSchema, mode: GraphMode): boolean {
   return mode === 'extended' || !schema.extendedOnly

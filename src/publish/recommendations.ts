@@ -1,6 +1,7 @@
 /** The `recommendations` JSON of the contract: one entry per scanned image or ingested report. */
 import { fixCounts } from '../report/derive.js'
 import { SEVERITIES, type FixCounts, type ParsedReport, type RecommendationKind, type VulnerabilityCounts } from '../report/model.js'
+import { outcomeImage, type ImageOutcome } from '../types/outcome.js'
 
 export type EntryStatus = 'ok' | 'failed' | 'no-base-image' | 'not-a-report'
 
@@ -28,29 +29,13 @@ export interface RecommendationEntry {
   }[]
 }
 
-/** One image's outcome: a parsed report, or a scan that produced none. */
-export interface ImageOutcome {
-  /** The reference as given, when the image was scanned. */
-  image?: string
-  source: string
-  /** The report file on disk, when there is one. */
-  file?: string
-  parsed?: ParsedReport
-  /** Why the scan failed, when it did. */
-  error?: string
-}
-
 const STATUS: Record<ParsedReport['status'], EntryStatus> = {
   report: 'ok',
   'unidentified-base': 'no-base-image',
   'no-base-image': 'no-base-image',
   'not-a-report': 'not-a-report',
+  incomplete: 'failed',
   undecodable: 'failed'
-}
-
-/** The image an outcome stands for: the reference scanned, else the report's Target, else its file. */
-export function outcomeImage(outcome: ImageOutcome): string {
-  return outcome.image ?? (outcome.parsed?.target || outcome.source)
 }
 
 export function toEntry(outcome: ImageOutcome): RecommendationEntry {

@@ -29,7 +29,7 @@ export function escapeMarkdown(text: string): string {
 
 /** Text inside a quoted Mermaid label: everything but plain characters as Mermaid entity codes. */
 function mermaidText(text: string): string {
-  return [...text].map((ch) => (/[A-Za-z0-9 .:/_+-]/.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('')
+  return text.replace(/[^A-Za-z0-9 .:/_+-]/gu, (ch) => `#${ch.codePointAt(0)};`)
 }
 
 export function formatCounts(counts: VulnerabilityCounts | undefined): string {

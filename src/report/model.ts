@@ -65,7 +65,9 @@ export type ReportStatus =
   | 'no-base-image'
   /** Anything else: skipped, with a reason. */
   | 'not-a-report'
-  /** Not UTF-8, too large, or unreadable: an error. */
+  /** A header and a base image but no whole Refresh or Change section (a capture cut short): an error. */
+  | 'incomplete'
+  /** Not text this parser can decode, too large, or with values no image has: an error. */
   | 'undecodable'
 
 export interface ParsedReport {

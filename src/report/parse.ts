@@ -3,6 +3,7 @@
  * Cartography's `recommendation_parser.py` gives; it also reads what terminals really print (see
  * toLines) and never throws: every input gets a status, and unusable ones a reason.
  */
+import { decodeReport } from './decode.js'
 import { fixCounts, inferOs } from './derive.js'
 import {
   SEVERITIES,
@@ -13,7 +14,7 @@ import {
   type RecommendationKind,
   type VulnerabilityCounts
 } from './model.js'
-import { cells, toLines } from './text.js'
+import { cells, isCheckMark, toLines } from './text.js'
 
 /** Reports are a few kilobytes; anything this large is not one. */
 export const MAX_REPORT_BYTES = 16 * 1024 * 1024
@@ -24,6 +25,10 @@ const BASE_LINE = 'Base image is'
 const OLD_HEADER = 'Recommended fixes for image'
 const TAGS_NOTE = 'supported tag(s)'
 const TAGS_NOTE_END = 'If you want'
+const FIELDS_HEADING = '## Recommended fixes'
+/** Docker caps a repository name at 255 characters and a tag at 128: anything far longer is not an image. */
+const MAX_REFERENCE = 512
+const MAX_TAG = 256
 const SEVERITY_LETTERS: Record<string, keyof VulnerabilityCounts> = {
   C: 'critical',
   H: 'high',
@@ -37,13 +42,8 @@ export function parseReport(input: Uint8Array | string): ParsedReport {
   if (input.byteLength > MAX_REPORT_BYTES) {
     return rejected('undecodable', `file is ${input.byteLength} bytes, over the ${MAX_REPORT_BYTES}-byte limit for a report`)
   }
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input)
-  } catch {
-    return rejected('undecodable', 'not valid UTF-8 text')
-  }
-  return parseText(text)
+  const decoded = decodeReport(input)
+  return 'error' in decoded ? rejected('undecodable', decoded.error) : parseText(decoded.text)
 }
 
 function rejected(status: ParsedReport['status'], reason: string): ParsedReport {
@@ -56,6 +56,9 @@ function parseText(text: string): ParsedReport {
   const baseLine = lines.findIndex((line) => line.includes(BASE_LINE) && line.trimStart().startsWith(BASE_LINE))
   if (baseLine < 0) return notAReport(text)
   const reference = lines[baseLine].trimStart().slice(BASE_LINE.length).trim().split(/\s/, 1)[0] ?? ''
+  if (reference.length > MAX_REFERENCE) {
+    return rejected('undecodable', `the base image reference is ${reference.length} characters long: not an image name`)
+  }
   const colon = reference.lastIndexOf(':')
   if (colon < 0) {
     return rejected('not-a-report', `the "${BASE_LINE}" line names no image:tag (${JSON.stringify(reference)})`)
@@ -65,12 +68,17 @@ function parseText(text: string): ParsedReport {
   const base = readBase(lines, baseLine, reference.slice(0, colon), reference.slice(colon + 1), reference)
   const refresh = readTable(lines, REFRESH_TITLE, 'refresh', warnings)
   const change = readTable(lines, CHANGE_TITLE, 'update', warnings)
+  const target = readTarget(lines)
+  const missing = incompleteness(refresh, change)
+  if (missing !== undefined) return rejected('incomplete', `incomplete report: ${missing}`)
+  const oversize = oversized(base, target, [...refresh.table.values(), ...change.table.values()])
+  if (oversize !== undefined) return rejected('undecodable', oversize)
   const report: ParsedReport = {
     status: base.name === '' ? 'unidentified-base' : 'report',
     warnings,
-    ...readTarget(lines),
+    ...target,
     base,
-    recommendations: mergeTables(refresh, change, base)
+    recommendations: mergeTables(refresh.table, change.table, base)
   }
   if (report.status === 'unidentified-base') {
     report.reason = `Scout could not identify the base image ("${BASE_LINE} ${reference}"); no recommendation is not an all-clear`
@@ -81,6 +89,13 @@ function parseText(text: string): ParsedReport {
 function notAReport(text: string): ParsedReport {
   const noBase = text.indexOf('image has no base image')
   if (noBase >= 0) return rejected('no-base-image', lineAround(text, noBase))
+  if (
+    text.includes(FIELDS_HEADING) ||
+    text.includes(OLD_HEADER) ||
+    (text.includes('Target') && readTarget(toLines(text)).target !== undefined)
+  ) {
+    return rejected('incomplete', `incomplete report: the report header is there but no "${BASE_LINE}" line (a capture cut short?)`)
+  }
   const error = /^[ \t]*(?:ERROR|panic:|Error:|level=error)/m.exec(text)
   if (error !== null)
     return rejected('not-a-report', `Scout error output, not a report: ${lineAround(text, error.index + error[0].length)}`)
@@ -116,7 +131,7 @@ function readTarget(lines: string[]): Pick<ParsedReport, 'target' | 'digest'> {
 
 /** Key/value rows from the `## Recommended fixes` heading (or the base line) to the first table title. */
 function readFields(lines: string[], baseLine: number): Map<string, string> {
-  const heading = lines.findIndex((line) => line.trim() === '## Recommended fixes')
+  const heading = lines.findIndex((line) => line.trim() === FIELDS_HEADING)
   const fields = new Map<string, string>()
   for (let i = heading >= 0 && heading < baseLine ? heading : baseLine; i < lines.length; i++) {
     const bar = lines[i].indexOf('│')
@@ -165,7 +180,9 @@ function readSupportedTags(lines: string[]): string[] {
   let note = ''
   for (let i = start; i < lines.length && i < start + 16 && lines[i].trim() !== ''; i++) {
     const part = lines[i].trim().replace(/^│/, '').trim()
-    note += note === '' || note.endsWith('-') ? part : ` ${part}`
+    // A line end inside a backticked tag, or after a hyphen, split a tag: tags hold no spaces.
+    const insideTag = countOf(note, '`') % 2 === 1
+    note += note === '' || insideTag || note.endsWith('-') ? part : ` ${part}`
     if (part.includes(TAGS_NOTE_END)) break
   }
   const from = note.indexOf(TAGS_NOTE) + TAGS_NOTE.length
@@ -179,6 +196,12 @@ function readSupportedTags(lines: string[]): string[] {
     .split(',')
     .map((tag) => tag.trim())
     .filter((tag) => tag !== '')
+}
+
+function countOf(text: string, character: string): number {
+  let count = 0
+  for (let at = text.indexOf(character); at >= 0; at = text.indexOf(character, at + 1)) count++
+  return count
 }
 
 /** `0C 6H 2M 1L 3?` → counts; undefined when the text holds none (an empty or missing row). */
@@ -207,29 +230,59 @@ function isDigit(text: string, index: number): boolean {
   return code >= 48 && code <= 57
 }
 
-/** The rows of one titled table, from its title to the next title. */
-function sectionRows(lines: string[], title: string): string[][] {
+interface Section {
+  /** Its title was found. */
+  present: boolean
+  /** It says there is nothing to recommend (`✓ This image version is up to date.`). */
+  allClear: boolean
+  /** Its rows of four or more cells. */
+  rows: string[][]
+  /** Another section's title follows it: its last record cannot have been cut short. */
+  closed: boolean
+}
+
+/** One titled section, from its title to the next title or the end of the text. */
+function readSection(lines: string[], title: string): Section {
   const start = lines.findIndex((line) => line.includes(title) && line.trim().startsWith(title))
-  if (start < 0) return []
-  const rows: string[][] = []
+  const section: Section = { present: start >= 0, allClear: false, rows: [], closed: false }
+  if (start < 0) return section
   for (let i = start + 1; i < lines.length; i++) {
     if (!lines[i].includes('│')) {
-      if (isTitle(lines[i])) break
+      if (isTitle(lines[i])) {
+        section.closed = true
+        break
+      }
+      if (section.rows.length === 0 && isAllClear(lines[i])) section.allClear = true
       continue
     }
     const row = cells(lines[i])
-    if (row.length >= 4) rows.push(row)
+    if (row.length >= 4) section.rows.push(row)
   }
-  return rows
+  return section
+}
+
+/** `✓ This image version is up to date.`, `✓ There are no tag recommendations at this time.` (`v` on Windows). */
+function isAllClear(line: string): boolean {
+  const text = line.trim()
+  const space = text.indexOf(' ')
+  return space > 0 && isCheckMark(text.slice(0, space)) && /^[A-Z].*\.$/.test(text.slice(space + 1).trim())
+}
+
+interface Table {
+  section: Section
+  table: Map<string, Recommendation>
+  /** The tag of a last record that may have been cut short. */
+  openRecord?: string
 }
 
 /**
  * One record spans many rows: it starts where the second cell is `Benefits:`. A repeated tag keeps
  * the later record in the earlier one's place (as Cartography's dict does).
  */
-function readTable(lines: string[], title: string, kind: RecommendationKind, warnings: string[]): Map<string, Recommendation> {
+function readTable(lines: string[], title: string, kind: RecommendationKind, warnings: string[]): Table {
+  const section = readSection(lines, title)
   const records: string[][][] = []
-  for (const row of sectionRows(lines, title)) {
+  for (const row of section.rows) {
     if (row[1] === 'Benefits:' && row[0] !== '' && !row[0].startsWith('• ')) records.push([row])
     else records.at(-1)?.push(row)
   }
@@ -238,7 +291,52 @@ function readTable(lines: string[], title: string, kind: RecommendationKind, war
     const recommendation = readRecord(kind, rows, warnings)
     table.set(recommendation.tag, recommendation)
   }
-  return table
+  const last = records.at(-1)
+  return { section, table, ...(last && !section.closed && !recordEnded(last) ? { openRecord: last[0][0] } : {}) }
+}
+
+/**
+ * Whether a record at the end of the text is whole. Scout closes every record with two empty rows and
+ * prints its `Image details:` bullets last but for aliases, so a record with a detail bullet or with
+ * two empty rows at its end lost nothing a cut could take but trailing aliases.
+ */
+function recordEnded(rows: string[][]): boolean {
+  const details = rows.findIndex((row) => row[1] === 'Image details:')
+  if (details >= 0 && rows.slice(details + 1).some((row) => row[1].startsWith('• '))) return true
+  const empty = (row: string[] | undefined): boolean => row !== undefined && row.every((cell) => cell === '')
+  return rows.length > 2 && empty(rows.at(-1)) && empty(rows.at(-2))
+}
+
+/**
+ * Why a report with a base image cannot be trusted as whole, or undefined. Scout always prints at
+ * least one of the two sections (`--only-refresh`/`--only-update` print one), each ending in either
+ * its all-clear line or a table of complete records.
+ */
+function incompleteness(refresh: Table, change: Table): string | undefined {
+  if (!refresh.section.present && !change.section.present) {
+    return `neither a "${REFRESH_TITLE}" nor a "${CHANGE_TITLE}" section (a capture cut short?)`
+  }
+  for (const [title, { section, table, openRecord }] of [
+    [REFRESH_TITLE, refresh],
+    [CHANGE_TITLE, change]
+  ] as const) {
+    if (!section.present) continue
+    if (!section.allClear && table.size === 0) return `the "${title}" section has neither a recommendation nor its all-clear line`
+    if (openRecord !== undefined) return `the "${title}" table ends inside the record for "${openRecord}"`
+  }
+  return undefined
+}
+
+/** A value far longer than any image reference or tag means the text is not a report Scout wrote. */
+function oversized(base: BaseImage, target: Pick<ParsedReport, 'target'>, recommendations: Recommendation[]): string | undefined {
+  if ((target.target?.length ?? 0) > MAX_REFERENCE) return `the Target is ${target.target?.length} characters long: not an image name`
+  const tags = [
+    ...base.supportedTags,
+    base.tag,
+    ...recommendations.flatMap((recommendation) => [recommendation.tag, ...recommendation.aliases])
+  ]
+  const long = tags.find((tag) => tag.length > MAX_TAG)
+  return long === undefined ? undefined : `a tag is ${long.length} characters long: not an image tag`
 }
 
 function readRecord(kind: RecommendationKind, rows: string[][], warnings: string[]): Recommendation {

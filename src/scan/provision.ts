@@ -11,7 +11,8 @@ import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Host } from '../host.js'
-import { errorLine } from '../messages.js'
+import { errorLine, redact } from '../messages.js'
+import { childEnvironment } from '../util/child-env.js'
 
 /** Installed when `docker scout` is missing and `scout-version` is not given. */
 export const DEFAULT_SCOUT_VERSION = '1.23.0'
@@ -106,19 +107,28 @@ function sha256(file: string): Promise<string> {
   })
 }
 
-/** `docker scout version`: whether it runs, and its first line of output (or of the error). */
+/** `docker scout version`: whether it runs, and its version line (stdout only: stderr carries debug and progress lines). */
 function scoutVersion(): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('docker', ['scout', 'version'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const firstLine = () =>
-      output
+    const child = spawn('docker', ['scout', 'version'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+      env: childEnvironment(process.env)
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const lines = (text: string) =>
+      text
         .split('\n')
         .map((line) => line.trim())
-        .find((line) => line !== '') ?? ''
+        .filter((line) => line !== '')
     child.on('error', (error) => resolve({ ok: false, output: `cannot run docker: ${error.message}` }))
-    child.on('close', (code) => resolve({ ok: code === 0, output: firstLine() || `exit ${code}` }))
+    child.on('close', (code) => {
+      const out = lines(stdout)
+      if (code === 0) resolve({ ok: true, output: out.find((line) => /version/i.test(line)) ?? out[0] ?? 'version unknown' })
+      else resolve({ ok: false, output: redact(lines(stderr).at(-1) ?? out.at(-1) ?? `exit ${code}`) })
+    })
   })
 }

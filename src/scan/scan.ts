@@ -4,13 +4,15 @@
  * children past `timeout-seconds`, retried with backoff only when the cause is transient.
  */
 import { spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
 import type { Host } from '../host.js'
-import { redact } from '../messages.js'
-import type { ImageOutcome } from '../publish/recommendations.js'
+import { errorLine, redact } from '../messages.js'
+import type { ImageOutcome } from '../types/outcome.js'
+import { childEnvironment } from '../util/child-env.js'
+import { reportFileName } from '../util/report-names.js'
+import type { ParsedReport } from '../report/model.js'
 import { parseReport } from '../report/parse.js'
 import type { Settings } from '../settings.js'
 
@@ -23,18 +25,6 @@ interface Attempt {
   exitCode: number | null
   timedOut: boolean
   stderr: string
-}
-
-type Cause = { retryable: boolean; message: string }
-
-/** A file name for a reference: readable, unique (a hash of the exact reference), inside the folder. */
-export function reportFileName(reference: string): string {
-  const readable = reference
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[._-]+/, '')
-    .slice(0, 80)
-  const hash = createHash('sha256').update(reference).digest('hex').slice(0, 10)
-  return `${readable || 'image'}-${hash}.txt`
 }
 
 export function scoutArguments(settings: Settings, reference: string, output: string): string[] {
@@ -90,94 +80,149 @@ async function scanOne(
   timing: ScanTiming
 ): Promise<ImageOutcome> {
   const file = path.join(reportDir, reportFileName(reference))
-  const source = path.relative(settings.outputDir, file)
+  const log = `${file.slice(0, -'.txt'.length)}.log`
+  // A failed scan has no report: its source is the log of Scout's stderr beside where the report would be.
+  const failed = (error: string): ImageOutcome => ({ image: reference, source: path.relative(settings.outputDir, log), error })
   for (let attempt = 0; ; attempt++) {
-    const run = await runScout(settings, reference, file, worker)
+    // A report left by an earlier run must never be read as this attempt's.
+    await rm(file, { force: true })
+    const run = await runScout(settings, reference, file, log, worker)
     if (run.exitCode === 0 && !run.timedOut) {
       const parsed = await readReport(file)
-      if (parsed === undefined) return { image: reference, source, error: 'docker scout exited 0 but wrote no report' }
-      if (parsed.status === 'not-a-report' || parsed.status === 'undecodable') {
-        return { image: reference, source, error: `docker scout exited 0 but the file is not a report (${parsed.reason ?? parsed.status})` }
+      if (parsed === 'missing') return failed('docker scout exited 0 but wrote no report')
+      if (typeof parsed === 'string') return failed(parsed)
+      if (parsed.status === 'not-a-report' || parsed.status === 'undecodable' || parsed.status === 'incomplete') {
+        return failed(`docker scout exited 0 but the report cannot be used (${parsed.reason ?? parsed.status})`)
       }
-      return { image: reference, source, file, parsed }
+      return { image: reference, source: path.relative(settings.outputDir, file), file, parsed }
     }
-    if (run.stderr.includes('image has no base image')) {
+    const cause = classify(run, settings.scan.timeoutSeconds)
+    if (cause.noBaseImage) {
       return {
         image: reference,
-        source,
+        source: path.relative(settings.outputDir, log),
         parsed: { status: 'no-base-image', reason: 'Scout: image has no base image', warnings: [], recommendations: [] }
       }
     }
-    const cause = classify(run, settings.scan.timeoutSeconds)
-    if (!cause.retryable || attempt >= settings.scan.retries) return { image: reference, source, error: cause.message }
+    if (!cause.retryable || attempt >= settings.scan.retries) return failed(cause.message)
     const delay = timing.retryBaseMs * 2 ** attempt * (0.5 + Math.random())
     host.warning(`${reference}: ${cause.message}; retrying in ${(delay / 1000).toFixed(1)}s (${attempt + 1}/${settings.scan.retries})`)
     await new Promise((resolve) => setTimeout(resolve, delay))
   }
 }
 
-async function readReport(file: string) {
+/** The parsed report; `missing` when there is no file; a reason when it cannot be read or parsed. */
+async function readReport(file: string): Promise<ParsedReport | 'missing' | string> {
+  let bytes: Uint8Array
   try {
-    return parseReport(await readFile(file))
-  } catch {
-    return undefined
+    bytes = await readFile(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'ENOENT' ? 'missing' : `cannot read the report Scout wrote: ${code ?? errorLine(error)}`
+  }
+  try {
+    return parseReport(bytes)
+  } catch (error) {
+    return `the report Scout wrote could not be parsed (a bug: please report it): ${errorLine(error)}`
   }
 }
+
+/**
+ * Scout's stderr patterns, most specific first, anchored on what Scout and Go really print: a progress
+ * line such as "429 packages indexed" is not a rate limit, and a panic is never retried.
+ */
+const CAUSES: {
+  pattern: RegExp
+  retryable: boolean
+  message: (lastLine: string, exitCode: number | null) => string
+  noBaseImage?: true
+}[] = [
+  { pattern: /^panic: |^goroutine \d+ \[/m, retryable: false, message: (_, code) => `docker scout crashed (Go panic, exit ${code})` },
+  { pattern: /image has no base image/, retryable: false, message: () => 'Scout: image has no base image', noBaseImage: true },
+  {
+    pattern: /not entitled|Log in with your Docker ID|could not authenticate/i,
+    retryable: false,
+    message: () => 'not logged in to Docker Hub or not entitled to Docker Scout: set dockerhub-user and dockerhub-password (a PAT)'
+  },
+  {
+    pattern:
+      /\btoomanyrequests\b|\b429 Too Many Requests\b|\bstatus(?: code)?:? 429\b|\bHTTP\/[\d.]+ 429\b|\brate limit(?:ed| exceeded)\b|\bpull rate limit\b/i,
+    retryable: true,
+    message: (line) => `rate limited: ${line}`
+  },
+  {
+    pattern:
+      /\bi\/o timeout\b|\bconnection reset by peer\b|\bconnection refused\b|\bno such host\b|\bTLS handshake timeout\b|\btemporary failure in name resolution\b|\b50[234] (?:Service Unavailable|Bad Gateway|Gateway Timeout)\b|\bunexpected EOF\b/i,
+    retryable: true,
+    message: (line) => `network error: ${line}`
+  },
+  {
+    pattern:
+      /\bmanifest unknown\b|\bno such image\b|\bimage not found\b|\bnot found\b|\baccess denied\b|\bdenied\b|\bforbidden\b|\bunauthorized\b/i,
+    retryable: false,
+    message: (line) => `image not found or no access: ${line}`
+  }
+]
+
+type Cause = { retryable: boolean; message: string; noBaseImage?: true }
 
 /** Reads Scout's stderr and exit code into a cause users can act on. */
 function classify(run: Attempt, timeoutSeconds: number): Cause {
-  const text = run.stderr
-  const lastLine = text.trim().split('\n').at(-1)?.trim().slice(0, 300) ?? ''
   if (run.timedOut) return { retryable: false, message: `timed out after ${timeoutSeconds}s (killed with its children)` }
-  if (/not entitled|Log in with your Docker ID|could not authenticate/i.test(text)) {
-    return {
-      retryable: false,
-      message: 'not logged in to Docker Hub or not entitled to Docker Scout: set dockerhub-user and dockerhub-password (a PAT)'
-    }
-  }
-  if (
-    /toomanyrequests|rate limit|429|i\/o timeout|connection reset|connection refused|no such host|TLS handshake timeout|temporary failure|503 Service|502 Bad Gateway|unexpected EOF/i.test(
-      text
-    )
-  ) {
-    return { retryable: true, message: `rate limited or network error: ${lastLine}` }
-  }
-  if (/panic:|goroutine \d+ \[/.test(text)) return { retryable: false, message: `docker scout crashed (Go panic, exit ${run.exitCode})` }
-  if (/not found|manifest unknown|no such image|denied|forbidden|unauthorized/i.test(text)) {
-    return { retryable: false, message: `image not found or no access: ${lastLine}` }
-  }
-  return { retryable: false, message: `docker scout exited ${run.exitCode}${lastLine ? `: ${lastLine}` : ''}` }
+  const lastLine = run.stderr.trim().split('\n').at(-1)?.trim().slice(0, 300) ?? ''
+  const cause = CAUSES.find(({ pattern }) => pattern.test(run.stderr))
+  if (cause === undefined) return { retryable: false, message: `docker scout exited ${run.exitCode}${lastLine ? `: ${lastLine}` : ''}` }
+  return { retryable: cause.retryable, message: cause.message(lastLine, run.exitCode), ...(cause.noBaseImage ? { noBaseImage: true } : {}) }
 }
 
-/** One scout process in its own process group, so a timeout kills it and everything it started. */
-async function runScout(settings: Settings, reference: string, output: string, worker: number): Promise<Attempt> {
+/** After the timeout (or the exit), how long to wait for the pipes to close before giving up on them. */
+const PIPE_GRACE_MS = 1000
+
+/**
+ * One scout process in its own process group, so a timeout kills it and everything it started. The
+ * wait ends on time whatever the children do: a grandchild that left the group and holds stderr open
+ * cannot keep it waiting past the grace period.
+ */
+async function runScout(settings: Settings, reference: string, output: string, log: string, worker: number): Promise<Attempt> {
   const cacheDir = path.join(settings.outputDir, '.scout-cache', String(worker))
   await mkdir(cacheDir, { recursive: true })
   const attempt = await new Promise<Attempt>((resolve) => {
     const child = spawn('docker', scoutArguments(settings, reference, output), {
-      env: { ...process.env, ...settings.scan.credentials, DOCKER_SCOUT_CACHE_DIR: cacheDir },
+      env: childEnvironment(process.env, { ...settings.scan.credentials, DOCKER_SCOUT_CACHE_DIR: cacheDir }),
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true
     })
     let stderr = ''
     let timedOut = false
+    let exitCode: number | null = null
+    let settled = false
+    const timers: NodeJS.Timeout[] = []
+    const finish = (result: Attempt) => {
+      if (settled) return
+      settled = true
+      for (const timer of timers) clearTimeout(timer)
+      child.stderr.destroy()
+      resolve(result)
+    }
+    const giveUpOnPipes = () => timers.push(setTimeout(() => finish({ exitCode, timedOut, stderr }), PIPE_GRACE_MS))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-    const timer = setTimeout(() => {
-      timedOut = true
-      killGroup(child.pid)
-    }, settings.scan.timeoutSeconds * 1000)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      resolve({ exitCode: null, timedOut: false, stderr: `cannot run docker: ${error.message}` })
+    timers.push(
+      setTimeout(() => {
+        timedOut = true
+        killGroup(child.pid)
+        giveUpOnPipes()
+      }, settings.scan.timeoutSeconds * 1000)
+    )
+    child.on('error', (error) => finish({ exitCode: null, timedOut: false, stderr: `cannot run docker: ${error.message}` }))
+    child.on('exit', (code) => {
+      exitCode = code
+      giveUpOnPipes()
     })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ exitCode: code, timedOut, stderr })
-    })
+    child.on('close', (code) => finish({ exitCode: code ?? exitCode, timedOut, stderr }))
   })
   // The log keeps Scout's stderr beside the report, never a credential it might echo.
   const redacted = redact(attempt.stderr, Object.values(settings.scan.credentials))
-  await writeFile(`${output.slice(0, -'.txt'.length)}.log`, redacted)
+  await writeFile(log, redacted)
   return { ...attempt, stderr: redacted }
 }
 

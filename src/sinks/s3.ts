@@ -66,13 +66,13 @@ export async function checkS3Access(settings: S3Settings): Promise<void> {
 export interface UploadResult {
   uploaded: string[]
   failed: { key: string; reason: string }[]
-  pruned: string[]
 }
 
-export async function uploadReports(settings: S3Settings, items: readonly UploadItem[], prune: boolean, host: Host): Promise<UploadResult> {
+/** Uploads every item; a key that still fails after the SDK's retries is returned, the others still go up. */
+export async function uploadReports(settings: S3Settings, items: readonly UploadItem[], host: Host): Promise<UploadResult> {
   const { PutObjectCommand } = await loadSdk()
   const s3 = await client(settings)
-  const result: UploadResult = { uploaded: [], failed: [], pruned: [] }
+  const result: UploadResult = { uploaded: [], failed: [] }
   try {
     const queue = [...items]
     const worker = async (): Promise<void> => {
@@ -97,8 +97,20 @@ export async function uploadReports(settings: S3Settings, items: readonly Upload
     }
     await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, items.length) }, worker))
     host.info(`Uploaded ${result.uploaded.length} report(s) to s3://${settings.bucket}/${settings.prefix}`)
-    if (prune) result.pruned = await pruneOthers(s3, settings, new Set(result.uploaded), host)
     return result
+  } finally {
+    s3.destroy()
+  }
+}
+
+/**
+ * Deletes the objects under the prefix other than `keep` (the keys this run wrote), and nothing outside
+ * it. Destructive: the caller runs it only through the run's gate.
+ */
+export async function pruneReports(settings: S3Settings, keep: readonly string[], host: Host): Promise<string[]> {
+  const s3 = await client(settings)
+  try {
+    return await pruneOthers(s3, settings, new Set(keep), host)
   } finally {
     s3.destroy()
   }

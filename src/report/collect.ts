@@ -1,0 +1,123 @@
+/**
+ * Reads the report files a run was given and gives every report of the run one place in the output
+ * folder, `reports/<name>`: the artifact then holds what the leg manifest names, the S3 keys are those
+ * names, and the graph applies reports in the same order Cartography reads that folder or prefix.
+ */
+import { createHash } from 'node:crypto'
+import { constants } from 'node:fs'
+import { mkdir, open, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import pLimit from 'p-limit'
+import type { Host } from '../host.js'
+import { errorLine } from '../messages.js'
+import type { ImageOutcome } from '../types/outcome.js'
+import { compareCodePoints } from '../util/compare.js'
+import { reportFileName } from '../util/report-names.js'
+import { MAX_REPORT_BYTES, parseReport } from './parse.js'
+
+const READ_CONCURRENCY = 16
+export const REPORTS_FOLDER = 'reports'
+
+/** A report read from a file the user named, with its bytes, to be placed in the output folder. */
+export interface ReadReport {
+  outcome: ImageOutcome
+  bytes?: Uint8Array
+}
+
+/**
+ * Reads report files; a leg's report keeps the image reference the leg scanned. A file that is not a
+ * regular file (a FIFO, a device, a socket) is skipped with a warning, never opened for reading.
+ */
+export async function readReportFiles(
+  files: readonly string[],
+  images: ReadonlyMap<string, string> | undefined,
+  host: Host
+): Promise<ReadReport[]> {
+  const limit = pLimit(READ_CONCURRENCY)
+  const read = await Promise.all(
+    files.map((file) =>
+      limit(async (): Promise<ReadReport | undefined> => {
+        const source = displayPath(file)
+        const image = images?.get(file)
+        const failed = (reason: string): ReadReport => {
+          host.warning(`${source}: ${reason}`)
+          return {
+            outcome: { ...(image ? { image } : {}), source, parsed: { status: 'undecodable', reason, warnings: [], recommendations: [] } }
+          }
+        }
+        let bytes: Uint8Array
+        try {
+          const content = await readRegularFile(file)
+          if (content === 'not-regular') {
+            host.warning(`${source}: not a regular file (a FIFO, device or socket?): skipped`)
+            return undefined
+          }
+          if (content === 'too-large') return failed(`file is over the ${MAX_REPORT_BYTES}-byte limit for a report`)
+          bytes = content
+        } catch (error) {
+          return failed(`cannot read: ${(error as NodeJS.ErrnoException).code ?? errorLine(error)}`)
+        }
+        const parsed = parseReport(bytes)
+        if (parsed.status !== 'report') host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`)
+        for (const warning of parsed.warnings) host.warning(`${source}: ${warning}`)
+        return { outcome: { ...(image ? { image } : {}), source, parsed }, bytes }
+      })
+    )
+  )
+  return read.filter((report) => report !== undefined)
+}
+
+/**
+ * Opens without blocking and checks the opened file itself (no race with a swap): a FIFO opened for
+ * reading would otherwise wait forever for a writer.
+ */
+async function readRegularFile(file: string): Promise<Uint8Array | 'not-regular' | 'too-large'> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) return 'not-regular'
+    if (info.size > MAX_REPORT_BYTES) return 'too-large'
+    return await handle.readFile()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Writes every read report into `<outputDir>/reports/` under a name made from its image (a later
+ * report of the same image gets `-2`, `-3`…; one with no image at all, from its content), and returns
+ * the outcomes with `file` set there. Scanned reports are there already. Nothing is written outside
+ * the folder: names are made, never taken from the input.
+ */
+export async function placeReports(
+  scanned: readonly ImageOutcome[],
+  read: readonly ReadReport[],
+  outputDir: string
+): Promise<ImageOutcome[]> {
+  const folder = path.join(outputDir, REPORTS_FOLDER)
+  await mkdir(folder, { recursive: true })
+  const taken = new Set(scanned.flatMap((outcome) => (outcome.file ? [path.basename(outcome.file)] : [])))
+  const ordered = [...read].sort((a, b) => compareCodePoints(a.outcome.source, b.outcome.source))
+  const placed: ImageOutcome[] = []
+  for (const { outcome, bytes } of ordered) {
+    if (bytes === undefined) {
+      placed.push(outcome)
+      continue
+    }
+    const identity = outcome.image ?? (outcome.parsed?.target || `sha256:${createHash('sha256').update(bytes).digest('hex')}`)
+    let occurrence = 1
+    while (taken.has(reportFileName(identity, occurrence))) occurrence++
+    const name = reportFileName(identity, occurrence)
+    taken.add(name)
+    const file = path.join(folder, name)
+    await writeFile(file, bytes)
+    placed.push({ ...outcome, file })
+  }
+  return [...scanned, ...placed]
+}
+
+/** Paths inside the working directory are shown relative to it. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative
+}
