@@ -137,6 +137,19 @@ describe('Scout CLI provisioning', () => {
     expect(logs).toEqual(['Using the installed docker scout (version: v1.18.3 (go1.24.1 - linux/amd64))'])
   })
 
+  it('keeps stdout of `scout-graph --json` the JSON alone while it installs Scout (the tool cache logs ::debug:: lines)', async () => {
+    const output = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-install-'))
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'scout-graph.js'), '--json', '--images', 'app:1', '--output-dir', output, '--fail-on', 'none', '--scout-version', VERSION],
+      { env: { ...process.env, SCOUT_GRAPH_RELEASES_URL: releasesUrl } }
+    )
+    expect(existsSync(plugin())).toBe(true)
+    expect(stderr).toContain(`Installed docker scout (version: v${VERSION} (fake plugin))`)
+    expect(stdout).not.toContain('::debug::')
+    expect(JSON.parse(stdout)).toMatchObject([{ image: 'app:1', status: 'ok' }])
+  })
+
   it('names the platforms it has no release for', () => {
     expect(assetName('1.23.0', 'linux', 'arm64')).toBe('docker-scout_1.23.0_linux_arm64.tar.gz')
     expect(assetName('1.23.0', 'win32', 'x64')).toBe('docker-scout_1.23.0_windows_amd64.zip')

@@ -156,6 +156,28 @@ describe('uploading the reports', () => {
     expect(await keys(bucket)).toContain('reports/other-image.txt')
   })
 
+  it('never prunes after a failed upload: the last good report of that image stays, and so does every other', async () => {
+    const bucket = await newBucket()
+    await run({ reports: ECR, 's3-uri': `s3://${bucket}/reports/` })
+    const ecrKey = keyOf('reports/', 'registry.example.test/example/app:1.2.3')
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'reports/image-that-left.txt', Body: 'x' }))
+    const proxy = await faultyProxy(moto.endpoint, (method) => (method === 'PUT' ? 500 : undefined))
+    process.env.AWS_ENDPOINT_URL_S3 = proxy.endpoint
+    try {
+      const newer = path.join(await mkdtemp(path.join(os.tmpdir(), 'sg-newer-')), 'app.txt')
+      await writeFile(newer, (await readFile(ECR, 'utf8')).replace('ecr000000000000', 'abcdef012345'))
+      const { result, lines } = await run({ reports: newer, 's3-uri': `s3://${bucket}/reports/`, 's3-prune': 'true' })
+      expect(result.errors).toEqual([expect.stringMatching(new RegExp(`^S3 upload of ${ecrKey.replaceAll('.', '\\.')} failed: .*HTTP 500`))])
+      expect(lines.find((line) => line.startsWith('warning: s3-prune skipped:'))).toMatch(/S3 upload of .* failed/)
+    } finally {
+      process.env.AWS_ENDPOINT_URL_S3 = moto.endpoint
+      proxy.server.close()
+    }
+    expect(await keys(bucket)).toEqual([ecrKey, 'reports/image-that-left.txt'].sort())
+    const kept = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: ecrKey }))
+    expect(await (kept.Body as { transformToString(): Promise<string> }).transformToString()).toContain('ecr000000000000')
+  })
+
   it('retries 500 and 503 until the upload lands, and names the key that never does', async () => {
     const bucket = await newBucket()
     const failures = new Map<string, number>()
@@ -201,6 +223,34 @@ describe('uploading the reports', () => {
 })
 
 describe('the round trip through Cartography', () => {
+  it('gives the direct push graph for reports that share a Target and base images, in any file order, with no local path in a key', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-shared-'))
+    const ecr = await readFile(ECR, 'utf8')
+    // Same Target, another digest and other counts: the last writer of the shared base node shows.
+    await writeFile(path.join(dir, 'a-rebuilt.txt'), ecr.replace('ecr000000000000', 'abcdef012345').replaceAll('    6H', '    7H'))
+    await writeFile(path.join(dir, 'b-original.txt'), ecr)
+    // No Target value: its key must not come from this folder's path.
+    await writeFile(path.join(dir, 'c-untargeted.txt'), ecr.replace('registry.example.test/example/app:1.2.3', ''))
+    const files = [path.join(dir, 'a-rebuilt.txt'), path.join(dir, 'b-original.txt'), path.join(dir, 'c-untargeted.txt'), ...VITKHAB]
+    const bucket = await newBucket()
+    const uploaded = await run({ reports: files.join('\n'), 's3-uri': `s3://${bucket}/scout/` })
+    expect(uploaded.result.errors).toEqual([])
+    const written = await keys(bucket)
+    expect(written).toHaveLength(6)
+    for (const key of written) expect(key).not.toMatch(/tmp|sg-shared|a-rebuilt|b-original|c-untargeted/)
+
+    await db.clear()
+    await runCartography(db, `s3://${bucket}/scout/`, 123456789, { AWS_ENDPOINT_URL: moto.endpoint, ...AWS_ENV })
+    const viaS3 = await canonicalGraph(db)
+    await db.clear()
+    const pushed = await run({ reports: files.join('\n'), 'neo4j-uri': db.uri, 'neo4j-password': db.password })
+    expect(pushed.result.errors).toEqual([])
+    expect(await canonicalGraph(db)).toEqual(viaS3)
+    // The two reports of the shared Target disagree on the base's counts, so on what a move fixes: one writer won, the same both ways.
+    const fixes = viaS3.relationships.filter((rel) => rel.includes('SHOULD_UPDATE_TO') && rel.includes('"fix_high"'))
+    expect(fixes.length).toBeGreaterThan(0)
+  })
+
   it('gives the graph this action pushes directly from the same reports', async () => {
     const bucket = await newBucket()
     const reports = [ECR, CRLF, NOT_A_REPORT, ...VITKHAB].join('\n')

@@ -32414,7 +32414,11 @@ function validManifest(json, file) {
         fail('updateTag', 'a non-negative whole number');
     if (manifest.shard !== undefined) {
         const shard = manifest.shard;
-        if (typeof shard !== 'object' || shard === null || !whole(shard.count, 1) || !whole(shard.index, 1) || shard.index > shard.count) {
+        if (typeof shard !== 'object' ||
+            shard === null ||
+            !whole(shard.count, 1) ||
+            !whole(shard.index, 1) ||
+            shard.index > shard.count) {
             fail('shard', 'an object { index, count } with 1 <= index <= count');
         }
     }
@@ -32431,7 +32435,7 @@ function validManifest(json, file) {
     };
     const text = (value) => typeof value === 'string' && value !== '';
     const fields = (value, names) => typeof value === 'object' && value !== null && names.every((name) => text(value[name]));
-    list('reports', (value) => fields(value, ['image', 'file']) && isRelativeInside(value.file), '{ image, file } with file a relative path inside the leg\'s folder');
+    list('reports', (value) => fields(value, ['image', 'file']) && isRelativeInside(value.file), "{ image, file } with file a relative path inside the leg's folder");
     list('failed', (value) => fields(value, ['image', 'error']), '{ image, error }');
     list('noBaseImage', text, 'image references', true);
     return manifest;
@@ -32863,7 +32867,9 @@ function notAReport(text) {
     const noBase = text.indexOf('image has no base image');
     if (noBase >= 0)
         return rejected('no-base-image', lineAround(text, noBase));
-    if (text.includes(FIELDS_HEADING) || text.includes(OLD_HEADER) || (text.includes('Target') && readTarget(toLines(text)).target !== undefined)) {
+    if (text.includes(FIELDS_HEADING) ||
+        text.includes(OLD_HEADER) ||
+        (text.includes('Target') && readTarget(toLines(text)).target !== undefined)) {
         return rejected('incomplete', `incomplete report: the report header is there but no "${BASE_LINE}" line (a capture cut short?)`);
     }
     const error = /^[ \t]*(?:ERROR|panic:|Error:|level=error)/m.exec(text);
@@ -33088,7 +33094,11 @@ function incompleteness(refresh, change) {
 function oversized(base, target, recommendations) {
     if ((target.target?.length ?? 0) > MAX_REFERENCE)
         return `the Target is ${target.target?.length} characters long: not an image name`;
-    const tags = [...base.supportedTags, base.tag, ...recommendations.flatMap((recommendation) => [recommendation.tag, ...recommendation.aliases])];
+    const tags = [
+        ...base.supportedTags,
+        base.tag,
+        ...recommendations.flatMap((recommendation) => [recommendation.tag, ...recommendation.aliases])
+    ];
     const long = tags.find((tag) => tag.length > MAX_TAG);
     return long === undefined ? undefined : `a tag is ${long.length} characters long: not an image tag`;
 }
@@ -33206,7 +33216,9 @@ async function readReportFiles(files, images, host) {
         const image = images?.get(file);
         const failed = (reason) => {
             host.warning(`${source}: ${reason}`);
-            return { outcome: { ...(image ? { image } : {}), source, parsed: { status: 'undecodable', reason, warnings: [], recommendations: [] } } };
+            return {
+                outcome: { ...(image ? { image } : {}), source, parsed: { status: 'undecodable', reason, warnings: [], recommendations: [] } }
+            };
         };
         let bytes;
         try {
@@ -33292,8 +33304,9 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: ./src/util/child-env.ts
 /**
  * The one place that builds a child process's environment. A child gets what any program needs to
- * run here (paths, locale, proxies, CA certificates), what Docker's CLI reads (`DOCKER_*`), and the
- * variables given for it alone; never the runner's `INPUT_*`, tokens, or other sinks' credentials.
+ * run here (paths, locale, proxies, CA certificates), what the Docker CLI and Docker Scout read, and the
+ * variables given for it alone; never the runner's `INPUT_*`, `ACTIONS_*` tokens, `GITHUB_TOKEN`, or
+ * another sink's credentials (`NEO4J_*`, `AWS_*`), nor look-alikes such as `DOCKER_PASSWORD`.
  */
 const PASSED = new Set([
     'PATH',
@@ -33330,9 +33343,19 @@ const PASSED = new Set([
     'APPDATA',
     'LOCALAPPDATA',
     'ProgramData',
-    'ProgramFiles'
+    'ProgramFiles',
+    // What the Docker CLI reads to find its engine, config and plugins.
+    'DOCKER_HOST',
+    'DOCKER_CONFIG',
+    'DOCKER_CONTEXT',
+    'DOCKER_CERT_PATH',
+    'DOCKER_TLS',
+    'DOCKER_TLS_VERIFY',
+    'DOCKER_API_VERSION',
+    'DOCKER_DEFAULT_PLATFORM'
 ]);
-const PASSED_PREFIXES = ['LC_', 'DOCKER_'];
+/** Locale settings, the Docker CLI's own switches, and Docker Scout's own variables (its credentials among them). */
+const PASSED_PREFIXES = ['LC_', 'DOCKER_CLI_', 'DOCKER_SCOUT_'];
 function childEnvironment(parent, own = {}) {
     const env = {};
     for (const [name, value] of Object.entries(parent)) {
@@ -38238,7 +38261,7 @@ function s3Settings(input, env) {
     if (!match)
         throw new InputError('s3-uri', `expected s3://bucket/prefix/, got ${shownUri(uri)}`);
     if (match[1].includes('@'))
-        throw new InputError('s3-uri', 'must not contain credentials (user:key@): they come from the AWS SDK\'s default chain');
+        throw new InputError('s3-uri', "must not contain credentials (user:key@): they come from the AWS SDK's default chain");
     const [, bucket, rawPrefix] = match;
     if (!validBucket(bucket)) {
         throw new InputError('s3-uri', `${JSON.stringify(bucket)} is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)`);
