@@ -60,7 +60,8 @@ async function allFiles(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
   const files = new Map<string, string>()
   for (const entry of entries) {
-    if (entry.isFile()) files.set(path.join(entry.parentPath, entry.name), await readFile(path.join(entry.parentPath, entry.name), 'latin1'))
+    if (entry.isFile())
+      files.set(path.join(entry.parentPath, entry.name), await readFile(path.join(entry.parentPath, entry.name), 'latin1'))
   }
   return files
 }
@@ -139,7 +140,10 @@ describe('a Scout that fails the ways the real one does', () => {
   })
 
   it('builds every child environment from the same allow-list', () => {
-    const env = childEnvironment({ PATH: '/bin', INPUT_X: 'a', GITHUB_TOKEN: 'b', DOCKER_CONFIG: '/c', DOCKER_SCOUT_X: 'd', LC_ALL: 'C' }, { OWN: '1' })
+    const env = childEnvironment(
+      { PATH: '/bin', INPUT_X: 'a', GITHUB_TOKEN: 'b', DOCKER_CONFIG: '/c', DOCKER_SCOUT_X: 'd', LC_ALL: 'C' },
+      { OWN: '1' }
+    )
     expect(env).toEqual({ PATH: '/bin', DOCKER_CONFIG: '/c', DOCKER_SCOUT_X: 'd', LC_ALL: 'C', OWN: '1' })
   })
 })
@@ -160,7 +164,10 @@ describe('the matrix and the report files', () => {
       [{ ...good, runAttempt: undefined }, 'field "runAttempt" must be a whole number from 1'],
       [{ ...good, reports: 'x' }, 'field "reports" must be a list of'],
       [{ ...good, reports: [{ image: 'a' }] }, 'field "reports[0]" must be { image, file }'],
-      [{ ...good, reports: [{ image: 'a', file: '../../etc/passwd' }] }, 'field "reports[0]" must be { image, file } with file a relative path inside'],
+      [
+        { ...good, reports: [{ image: 'a', file: '../../etc/passwd' }] },
+        'field "reports[0]" must be { image, file } with file a relative path inside'
+      ],
       [{ ...good, failed: [{ image: 'a', error: 3 }] }, 'field "failed[0]" must be { image, error }'],
       [{ ...good, shard: { index: 3, count: 2 } }, 'field "shard" must be an object { index, count }'],
       [[], 'field "(top level)" must be an object']
@@ -175,7 +182,10 @@ describe('the matrix and the report files', () => {
   })
 
   it('keeps the reports of a reports: run in its artifact folder, where the manifest names them, and a last job reads them', async () => {
-    const settings = await buildSettings({ reports: [ECR, NODE22].join('\n'), 'output-dir': outputDir, 'fail-on': 'none', 'update-tag': '7' }, asGiven)
+    const settings = await buildSettings(
+      { reports: [ECR, NODE22].join('\n'), 'output-dir': outputDir, 'fail-on': 'none', 'update-tag': '7' },
+      asGiven
+    )
     await runPipeline(settings, host)
     const manifest = JSON.parse(await readFile(path.join(outputDir, 'scout-graph-leg.json'), 'utf8'))
     expect(manifest.reports).toHaveLength(2)
@@ -191,7 +201,12 @@ describe('the matrix and the report files', () => {
       await writeFile(target, text, 'latin1')
     }
     const last = await buildSettings(
-      { legs: path.join(downloaded, 'leg', 'scout-graph-leg.json'), 'output-dir': path.join(downloaded, 'out'), 'fail-on': 'error', 'update-tag': '7' },
+      {
+        legs: path.join(downloaded, 'leg', 'scout-graph-leg.json'),
+        'output-dir': path.join(downloaded, 'out'),
+        'fail-on': 'error',
+        'update-tag': '7'
+      },
       asGiven
     )
     const result = await runPipeline(last, host)
@@ -211,7 +226,15 @@ describe('the matrix and the report files', () => {
       const dir = path.join(legs, `attempt-${attempt}`)
       await mkdir(path.join(dir, 'reports'), { recursive: true })
       await writeFile(path.join(dir, 'reports', 'r.txt'), await readFile(report))
-      const manifest = { schema: 'scout-graph-leg/1', shard: { index: 1, count: 1 }, runAttempt: attempt, updateTag: 7, reports: [{ image: `img${attempt}`, file: 'reports/r.txt' }], failed: [], noBaseImage: [] }
+      const manifest = {
+        schema: 'scout-graph-leg/1',
+        shard: { index: 1, count: 1 },
+        runAttempt: attempt,
+        updateTag: 7,
+        reports: [{ image: `img${attempt}`, file: 'reports/r.txt' }],
+        failed: [],
+        noBaseImage: []
+      }
       await writeFile(path.join(dir, 'scout-graph-leg.json'), JSON.stringify(manifest))
     }
     const settings = await buildSettings(
@@ -232,7 +255,10 @@ describe('the matrix and the report files', () => {
     const fifo = path.join(outputDir, 'pipe.txt')
     const made = await finished('mkfifo', [fifo], process.env)
     expect(made.code).toBe(0)
-    const settings = await buildSettings({ reports: [fifo, ECR].join('\n'), 'output-dir': path.join(outputDir, 'out'), 'fail-on': 'none' }, asGiven)
+    const settings = await buildSettings(
+      { reports: [fifo, ECR].join('\n'), 'output-dir': path.join(outputDir, 'out'), 'fail-on': 'none' },
+      asGiven
+    )
     const result = await runPipeline(settings, host)
     expect(result.entries).toHaveLength(1)
     expect(logs.some((line) => line.startsWith('warning:') && line.includes('pipe.txt') && line.includes('not a regular file'))).toBe(true)
@@ -254,8 +280,14 @@ describe('hostile inputs', () => {
     }
     const file = path.join(outputDir, 'a-file')
     await writeFile(file, 'x')
-    await expect(buildSettings({ reports: ECR, 'output-dir': file }, asGiven)).rejects.toThrow(/^output-dir: .* exists and is not a directory$/)
-    const cli = await finished(process.execPath, [path.join(ROOT, 'bin', 'scout-graph.js'), '--reports', ECR, '--output-dir', file], process.env)
+    await expect(buildSettings({ reports: ECR, 'output-dir': file }, asGiven)).rejects.toThrow(
+      /^output-dir: .* exists and is not a directory$/
+    )
+    const cli = await finished(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'scout-graph.js'), '--reports', ECR, '--output-dir', file],
+      process.env
+    )
     expect(cli.code).toBe(2)
     expect(cli.stderr).toMatch(/output-dir: .* exists and is not a directory/)
   })
@@ -305,7 +337,11 @@ describe('a canary secret, searched in everything the run writes', () => {
       expect(result.code).toBe(1)
       expect(result.stdout).toMatch(/::error::s3-uri: /)
       expect(`${result.stdout}${result.stderr}`).not.toContain(canary)
-      const cli = await finished(process.execPath, [path.join(ROOT, 'bin', 'scout-graph.js'), '--reports', ECR, '--s3-uri', uri], process.env)
+      const cli = await finished(
+        process.execPath,
+        [path.join(ROOT, 'bin', 'scout-graph.js'), '--reports', ECR, '--s3-uri', uri],
+        process.env
+      )
       expect(cli.code).toBe(2)
       expect(`${cli.stdout}${cli.stderr}`).not.toContain(canary)
     })

@@ -141,7 +141,18 @@ describe('Scout CLI provisioning', () => {
     const output = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-install-'))
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      [path.join(ROOT, 'bin', 'scout-graph.js'), '--json', '--images', 'app:1', '--output-dir', output, '--fail-on', 'none', '--scout-version', VERSION],
+      [
+        path.join(ROOT, 'bin', 'scout-graph.js'),
+        '--json',
+        '--images',
+        'app:1',
+        '--output-dir',
+        output,
+        '--fail-on',
+        'none',
+        '--scout-version',
+        VERSION
+      ],
       { env: { ...process.env, SCOUT_GRAPH_RELEASES_URL: releasesUrl } }
     )
     expect(existsSync(plugin())).toBe(true)

@@ -167,7 +167,9 @@ describe('uploading the reports', () => {
       const newer = path.join(await mkdtemp(path.join(os.tmpdir(), 'sg-newer-')), 'app.txt')
       await writeFile(newer, (await readFile(ECR, 'utf8')).replace('ecr000000000000', 'abcdef012345'))
       const { result, lines } = await run({ reports: newer, 's3-uri': `s3://${bucket}/reports/`, 's3-prune': 'true' })
-      expect(result.errors).toEqual([expect.stringMatching(new RegExp(`^S3 upload of ${ecrKey.replaceAll('.', '\\.')} failed: .*HTTP 500`))])
+      expect(result.errors).toEqual([
+        expect.stringMatching(new RegExp(`^S3 upload of ${ecrKey.replaceAll('.', '\\.')} failed: .*HTTP 500`))
+      ])
       expect(lines.find((line) => line.startsWith('warning: s3-prune skipped:'))).toMatch(/S3 upload of .* failed/)
     } finally {
       process.env.AWS_ENDPOINT_URL_S3 = moto.endpoint
