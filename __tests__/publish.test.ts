@@ -4,8 +4,6 @@
  * the artifact's name and files.
  */
 import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { marked } from 'marked'
@@ -19,6 +17,7 @@ import { renderSummary } from '../src/publish/summary.js'
 import { parseReport } from '../src/report/parse.js'
 import { buildSettings, type GithubContext } from '../src/settings.js'
 import { artifactFiles, artifactName, uploadArtifact } from '../src/sinks/artifact.js'
+import { startGithubApi, type GithubApiStandIn } from './services/github-api.js'
 import { CARTOGRAPHY, WILD, fixture } from './helpers.js'
 
 interface Recorded {
@@ -157,72 +156,16 @@ describe('aggregating matrix legs', () => {
   })
 })
 
-interface ApiCall {
-  method: string
-  url: string
-  body?: { body: string }
-}
-
 describe('the sticky pull-request comment', () => {
-  let server: Server
-  let apiUrl: string
-  const calls: ApiCall[] = []
-  let comments: { id: number; body: string }[] = []
-  let refuseWith: number | undefined
-
-  const readBody = (request: IncomingMessage) =>
-    new Promise<string>((resolve) => {
-      let text = ''
-      request.on('data', (chunk: Buffer) => (text += chunk.toString()))
-      request.on('end', () => resolve(text))
-    })
-
+  let api: GithubApiStandIn
   beforeAll(async () => {
-    server = createServer(async (request, response) => {
-      const url = new URL(request.url ?? '/', 'http://x')
-      const text = await readBody(request)
-      calls.push({ method: request.method ?? '', url: url.pathname + url.search, ...(text ? { body: JSON.parse(text) } : {}) })
-      const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
-        response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(data))
-      }
-      if (refuseWith)
-        return send(refuseWith, { message: refuseWith === 403 ? 'Resource not accessible by integration' : 'Validation Failed' })
-      if (request.method === 'GET' && url.pathname === '/repos/o/r/issues/7/comments') {
-        const page = Number(url.searchParams.get('page') ?? '1')
-        const perPage = 2 // small pages, so pagination is exercised
-        const last = Math.max(1, Math.ceil(comments.length / perPage))
-        const link: Record<string, string> =
-          page < last ? { link: `<${apiUrl}/repos/o/r/issues/7/comments?per_page=100&page=${page + 1}>; rel="next"` } : {}
-        return send(200, comments.slice((page - 1) * perPage, page * perPage), link)
-      }
-      if (request.method === 'POST' && url.pathname === '/repos/o/r/issues/7/comments') {
-        const body = (JSON.parse(text) as { body: string }).body
-        if (body.length > COMMENT_LIMIT) return send(422, { message: 'Validation Failed' })
-        const comment = { id: 100 + comments.length, body, html_url: `https://github.com/o/r/pull/7#issuecomment-${100 + comments.length}` }
-        comments.push(comment)
-        return send(201, comment)
-      }
-      const update = /^\/repos\/o\/r\/issues\/comments\/(\d+)$/.exec(url.pathname)
-      if (request.method === 'PATCH' && update) {
-        const comment = comments.find((c) => c.id === Number(update[1]))
-        if (!comment) return send(404, { message: 'Not Found' })
-        comment.body = (JSON.parse(text) as { body: string }).body
-        return send(200, { ...comment, html_url: `https://github.com/o/r/pull/7#issuecomment-${comment.id}` })
-      }
-      send(404, { message: 'Not Found' })
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    api = await startGithubApi(COMMENT_LIMIT)
   })
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  beforeEach(() => {
-    calls.length = 0
-    comments = [1, 2, 3].map((id) => ({ id, body: `someone else's comment ${id}` }))
-    refuseWith = undefined
-  })
+  afterAll(() => api.close())
+  beforeEach(() => api.reset())
 
   const github = (): GithubContext => ({
-    apiUrl,
+    apiUrl: api.url,
     serverUrl: 'https://github.com',
     repository: 'o/r',
     runId: '9',
@@ -242,14 +185,14 @@ describe('the sticky pull-request comment', () => {
   it('creates one comment, then finds it across pages and updates it in place', async () => {
     const recorded = recorder()
     await publishComment(target(), images, 'first summary', recorded.host)
-    expect(calls.filter((call) => call.method === 'POST')).toHaveLength(1)
-    expect(comments.at(-1)?.body).toBe(`${commentMarker(github(), images)}\nfirst summary`)
+    expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
+    expect(api.comments.at(-1)?.body).toBe(`${commentMarker(github(), images)}\nfirst summary`)
 
-    calls.length = 0
+    api.calls.length = 0
     await publishComment(target(), images, 'second summary', recorded.host)
-    expect(calls.map((call) => call.method)).toEqual(['GET', 'GET', 'PATCH'])
-    expect(comments).toHaveLength(4)
-    expect(comments.at(-1)?.body).toContain('second summary')
+    expect(api.calls.map((call) => call.method)).toEqual(['GET', 'GET', 'PATCH'])
+    expect(api.comments).toHaveLength(4)
+    expect(api.comments.at(-1)?.body).toContain('second summary')
     expect(recorded.lines.at(-1)).toBe('Updated the pull-request comment https://github.com/o/r/pull/7#issuecomment-103')
   })
 
@@ -258,14 +201,14 @@ describe('the sticky pull-request comment', () => {
     await publishComment(target(), ['a:1'], 'leg one', recorded.host)
     await publishComment(target(), ['b:1'], 'leg two', recorded.host)
     await publishComment(target({ github: { ...github(), job: 'other' } }), ['a:1'], 'other job', recorded.host)
-    expect(comments.slice(3).map((comment) => comment.body.split('\n')[1])).toEqual(['leg one', 'leg two', 'other job'])
-    expect(new Set(comments.slice(3).map((comment) => comment.body.split('\n')[0])).size).toBe(3)
+    expect(api.comments.slice(3).map((comment) => comment.body.split('\n')[1])).toEqual(['leg one', 'leg two', 'other job'])
+    expect(new Set(api.comments.slice(3).map((comment) => comment.body.split('\n')[0])).size).toBe(3)
   })
 
   it('fits 65,536 characters, cut at a line with a link to the run', async () => {
     const huge = Array.from({ length: 5000 }, (_, i) => `| row ${i} | ${'x'.repeat(20)} |`).join('\n')
     await publishComment(target(), images, huge, recorder().host)
-    const body = comments.at(-1)?.body ?? ''
+    const body = api.comments.at(-1)?.body ?? ''
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT)
     expect(body).toMatch(
       /\| row \d+ \| x{20} \|\n\n> Cut to fit a pull-request comment; the whole summary is in the job summary of \[this run\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/9\)\.\n$/
@@ -274,7 +217,7 @@ describe('the sticky pull-request comment', () => {
 
   it('warns and goes on when GitHub refuses (a fork: 403; too long: 422)', async () => {
     for (const status of [403, 422]) {
-      refuseWith = status
+      api.refuseWith = status
       const recorded = recorder()
       await expect(publishComment(target(), images, 'x', recorded.host)).resolves.toBeUndefined()
       expect(recorded.warnings.map((warning) => warning.message)).toEqual([
@@ -291,7 +234,7 @@ describe('the sticky pull-request comment', () => {
     const { pullRequest: _, ...push } = github()
     void _
     await publishComment(target({ github: push }), images, 'x', recorder().host)
-    expect(calls).toEqual([])
+    expect(api.calls).toEqual([])
   })
 })
 

