@@ -35,7 +35,6 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiStandIn> {
-  let server: Server | undefined
   const api: GithubApiStandIn = {
     url: '',
     calls: [],
@@ -46,9 +45,9 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
       api.comments = [1, 2, 3].map((id) => ({ id, body: `someone else's comment ${id}` }))
       delete api.refuseWith
     },
-    close: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
   }
-  server = createServer(async (request, response) => {
+  const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://x')
     const text = await readBody(request)
     api.calls.push({
