@@ -1,9 +1,17 @@
 import { defineConfig } from 'vitest/config'
 
+// Three tiers, one kit (__tests__/kit): `npm run test:unit` needs no service, no network, no Java or
+// Python; integration starts a real Neo4j, moto and Cartography; runner runs the committed action under
+// nektos/act on Node 24. `npm test` (scripts/test.sh) runs all three.
 export default defineConfig({
   test: {
-    include: ['__tests__/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 240_000
+    hookTimeout: 240_000,
+    setupFiles: ['__tests__/kit/setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['__tests__/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['__tests__/integration/**/*.test.ts'] } },
+      { extends: true, test: { name: 'runner', include: ['__tests__/runner/**/*.test.ts'], testTimeout: 300_000 } }
+    ]
   }
 })

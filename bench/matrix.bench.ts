@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { finished } from '../__tests__/helpers.js'
-import { startNeo4j, type TestNeo4j } from '../__tests__/services/neo4j.js'
+import { finished } from '../__tests__/kit/helpers.js'
+import { startNeo4j, type TestNeo4j } from '../__tests__/kit/services/neo4j.js'
 
 const IMAGES = Number(process.argv[2] ?? 1000)
 const SCAN_MS = Number(process.argv[3] ?? 50)

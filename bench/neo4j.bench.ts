@@ -11,13 +11,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import neo4j from 'neo4j-driver'
-import { runCartography } from '../__tests__/services/cartography.js'
-import { startNeo4j, type TestNeo4j } from '../__tests__/services/neo4j.js'
+import { runCartography } from '../__tests__/kit/services/cartography.js'
+import { startNeo4j, type TestNeo4j } from '../__tests__/kit/services/neo4j.js'
 import { buildDelta, type GraphDelta } from '../src/graph/delta.js'
 import type { Host } from '../src/host.js'
 import { parseReport } from '../src/report/parse.js'
 import { pushGraph, type Neo4jSettings } from '../src/sinks/neo4j.js'
-import { CARTOGRAPHY, fixture } from '../__tests__/helpers.js'
+import { CARTOGRAPHY, fixture } from '../__tests__/kit/helpers.js'
 
 const REPORTS = Number(process.argv[2] ?? 10_000)
 const BASES = 500

@@ -10,9 +10,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { INPUTS } from '../src/inputs.js'
-import { ROOT, finished, runAction } from './helpers.js'
-import { canonicalGraph, startNeo4j, type TestNeo4j } from './services/neo4j.js'
+import { INPUTS } from '../../src/inputs.js'
+import { FAKE_DOCKER, finished, ROOT, runAction } from '../kit/helpers.js'
+import { canonicalGraph, startNeo4j, type TestNeo4j } from '../kit/services/neo4j.js'
 
 const SHARDS = 3
 const TAG = 1_800_000_000
@@ -43,7 +43,7 @@ function job(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   return runAction(
     { 'neo4j-uri': db.uri, 'neo4j-password': db.password, comment: 'never', 'fail-on': 'none', ...inputs },
     {
-      PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`,
+      PATH: `${FAKE_DOCKER}${path.delimiter}${process.env.PATH}`,
       DOCKER_SCOUT_FAKE_STATE: state,
       GITHUB_RUN_ATTEMPT: '1',
       ...env

@@ -3,10 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { INPUTS } from '../src/inputs.js'
-import { InputError, buildSettings, shardOf, type SettingsContext } from '../src/settings.js'
-import { VERSION } from '../src/version.js'
-import { ROOT } from './helpers.js'
+import { INPUTS } from '../../src/inputs.js'
+import { InputError, buildSettings, shardOf, type SettingsContext } from '../../src/settings.js'
+import { VERSION } from '../../src/version.js'
+import { ROOT } from '../kit/helpers.js'
 
 const context: SettingsContext = {
   env: {},

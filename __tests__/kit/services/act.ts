@@ -11,12 +11,11 @@ import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { ROOT } from '../helpers.js'
+import { FAKE_DOCKER, ROOT } from '../helpers.js'
 import { startArtifactProxy } from './artifact-proxy.js'
 
 export const ACT = path.join(ROOT, '.cache', 'bin', 'act')
 export const NODE24_BIN = path.join(ROOT, '.cache', 'node24', 'bin')
-const FAKE_DOCKER = path.join(ROOT, '__tests__', 'fake-docker')
 
 export interface WorkflowOptions {
   workflow: string

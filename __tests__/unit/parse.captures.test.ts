@@ -4,9 +4,9 @@
  */
 import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
-import { toEntry } from '../src/publish/recommendations.js'
-import { parseReport } from '../src/report/parse.js'
-import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from './helpers.js'
+import { toEntry } from '../../src/publish/recommendations.js'
+import { parseReport } from '../../src/report/parse.js'
+import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from '../kit/helpers.js'
 
 const POWERSHELL = '73junito-debian12-slim-powershell-utf16-cp437-four-changes.txt'
 

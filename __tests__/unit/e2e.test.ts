@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CARTOGRAPHY, ROOT, WILD, finished, runAction } from './helpers.js'
+import { CARTOGRAPHY, FAKE_DOCKER, finished, runAction, WILD } from '../kit/helpers.js'
 
 describe('the action (dist/index.js)', () => {
   it('ingests the Cartography reports and sets every output', async () => {
@@ -56,7 +56,7 @@ describe('the action (dist/index.js)', () => {
     const credentials = { 'dockerhub-user': 'scout-bot-e2e', 'dockerhub-password': 'dckr_pat_e2eSecret0451' }
     const result = await runAction(
       { images: 'registry.example.test/app:1\nregistry.example.test/missing:1\nlocal://node22:dev', ...credentials, 'fail-on': 'error' },
-      { PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`, DOCKER_SCOUT_FAKE_STATE: state }
+      { PATH: `${FAKE_DOCKER}${path.delimiter}${process.env.PATH}`, DOCKER_SCOUT_FAKE_STATE: state }
     )
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/^::error::fail-on error: 1 image\(s\): registry\.example\.test\/missing:1 \(image not found/m)

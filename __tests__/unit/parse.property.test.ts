@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseReport } from '../src/report/parse.js'
-import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from './helpers.js'
+import { parseReport } from '../../src/report/parse.js'
+import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from '../kit/helpers.js'
 
 const STATUSES = ['report', 'unidentified-base', 'no-base-image', 'not-a-report', 'incomplete', 'undecodable']
 const corpus = [

@@ -6,18 +6,18 @@ import os from 'node:os'
 import path from 'node:path'
 import neo4j from 'neo4j-driver'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { buildDelta, type GraphDelta, type IngestedReport } from '../src/graph/delta.js'
-import type { GraphMode } from '../src/graph/schema.js'
-import type { Host } from '../src/host.js'
-import { runPipeline } from '../src/pipeline.js'
-import { parseReport } from '../src/report/parse.js'
-import { buildSettings } from '../src/settings.js'
-import { Neo4jPushError, pushGraph, serverTooOld, type Neo4jSettings } from '../src/sinks/neo4j.js'
-import { VERSION } from '../src/version.js'
-import { EXPECTED_SCENARIO_1, TAG } from './expected-graph.js'
-import { CARTOGRAPHY, WILD, fixture, fixtureFiles, runAction } from './helpers.js'
-import { runCartography } from './services/cartography.js'
-import { canonicalGraph, freePort, startNeo4j, type TestNeo4j } from './services/neo4j.js'
+import { buildDelta, type GraphDelta, type IngestedReport } from '../../src/graph/delta.js'
+import type { GraphMode } from '../../src/graph/schema.js'
+import { runPipeline } from '../../src/pipeline.js'
+import { parseReport } from '../../src/report/parse.js'
+import { buildSettings } from '../../src/settings.js'
+import { Neo4jPushError, pushGraph, serverTooOld, type Neo4jSettings } from '../../src/sinks/neo4j.js'
+import { VERSION } from '../../src/version.js'
+import { EXPECTED_SCENARIO_1, TAG } from '../kit/expected-graph.js'
+import { CARTOGRAPHY, WILD, fixture, fixtureFiles, runAction } from '../kit/helpers.js'
+import { recordingHost } from '../kit/host.js'
+import { runCartography } from '../kit/services/cartography.js'
+import { canonicalGraph, freePort, startNeo4j, type TestNeo4j } from '../kit/services/neo4j.js'
 
 let db: TestNeo4j
 
@@ -30,28 +30,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.clear()
 })
-
-interface Logged {
-  host: Host
-  lines: string[]
-}
-
-function recordingHost(): Logged {
-  const lines: string[] = []
-  const host: Host = {
-    info: (message) => lines.push(`info: ${message}`),
-    warning: (message) => lines.push(`warning: ${message}`),
-    debug: (message) => lines.push(`debug: ${message}`),
-    group: async (name, work) => {
-      lines.push(`group: ${name}`)
-      return work()
-    },
-    setOutput: (name, value) => lines.push(`output ${name}: ${value}`),
-    setSecret: () => undefined,
-    writeSummary: async (markdown) => void lines.push(`summary: ${markdown}`)
-  }
-  return { host, lines }
-}
 
 function target(overrides: Partial<Neo4jSettings> = {}): Neo4jSettings {
   return { uri: db.uri, user: db.user, password: db.password, cleanup: false, retrySeconds: 5, ...overrides }
@@ -346,7 +324,7 @@ describe('cleanup', () => {
     expect(await canonicalGraph(db)).toEqual(theirs)
     // 5 nodes, their BUILT_FROM and 4 SHOULD_UPDATE_TO, and the ECR image's BUILT_ON.
     expect(result.deleted).toBe(5 + 5 + 1)
-    expect(lines).toContain(`info: Cleanup removed 11 node(s) and relationship(s) without update tag ${TAG + 1}`)
+    expect(lines).toContain(`Cleanup removed 11 node(s) and relationship(s) without update tag ${TAG + 1}`)
     expect(await countOf('MATCH (i:Image) RETURN count(i) AS n')).toBe(2)
     expect(await countOf('MATCH ()-[r:BUILT_ON]->() RETURN count(r) AS n')).toBe(0)
   })
@@ -385,7 +363,7 @@ describe('cleanup', () => {
 
     const clean = await pipelineRun([path.join(WILD, 'vitkhab-node22-local-prefix.txt')], TAG + 3)
     expect(clean.lines.filter((line) => line.includes('Cleanup skipped'))).toEqual([])
-    expect(clean.lines.some((line) => line.startsWith('info: Cleanup removed'))).toBe(true)
+    expect(clean.lines.some((line) => line.startsWith('Cleanup removed'))).toBe(true)
     expect(await db.query('MATCH (n:DockerScoutPublicImage) RETURN n.id AS id')).toEqual([{ id: 'node:22' }])
   })
 })

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { buildDelta, serializeDelta, type IngestedReport } from '../src/graph/delta.js'
-import { compareCodePoints } from '../src/util/compare.js'
-import { parseReport } from '../src/report/parse.js'
-import { EXPECTED_SCENARIO_1, TAG } from './expected-graph.js'
-import { CARTOGRAPHY, WILD, fixture } from './helpers.js'
+import { buildDelta, serializeDelta, type IngestedReport } from '../../src/graph/delta.js'
+import { compareCodePoints } from '../../src/util/compare.js'
+import { parseReport } from '../../src/report/parse.js'
+import { EXPECTED_SCENARIO_1, TAG } from '../kit/expected-graph.js'
+import { CARTOGRAPHY, WILD, fixture } from '../kit/helpers.js'
 
 const ingest = (dir: string, name: string, source = name): IngestedReport => ({ source, parsed: parseReport(fixture(dir, name)) })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseReport } from '../src/report/parse.js'
-import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from './helpers.js'
+import { parseReport } from '../../src/report/parse.js'
+import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from '../kit/helpers.js'
 
 const NODE_25_SUPPORTED = ['25-alpine3.23', 'alpine', 'alpine3.23', 'current-alpine', 'current-alpine3.23']
 const ECR_BENEFITS_REFRESH = [

@@ -6,8 +6,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FIXTURES = path.join(ROOT, '__tests__', 'fixtures')
+/** The tests' own `docker`, playing Docker Scout: put it first on PATH. */
+export const FAKE_DOCKER = path.join(ROOT, '__tests__', 'kit', 'fake-docker')
 export const CARTOGRAPHY = path.join(FIXTURES, 'cartography-docker-scout')
 export const WILD = path.join(FIXTURES, 'scout-recommendations')
 

@@ -12,9 +12,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Host } from '../src/host.js'
-import { assetName, authorizationFor, ensureScout, type ScoutSource } from '../src/scan/provision.js'
-import { ROOT } from './helpers.js'
+import { assetName, authorizationFor, ensureScout, type ScoutSource } from '../../src/scan/provision.js'
+import { FAKE_DOCKER, ROOT } from '../kit/helpers.js'
+import { recordingHost } from '../kit/host.js'
 
 const VERSION = '1.99.0'
 const ASSET = assetName(VERSION, process.platform, process.arch)
@@ -29,16 +29,8 @@ let server: Server
 let releasesUrl: string
 const requests: Request[] = []
 const files = new Map<string, Buffer>()
-const logs: string[] = []
-const host: Host = {
-  info: (message) => logs.push(message),
-  warning: (message) => logs.push(`warning: ${message}`),
-  debug: (message) => logs.push(`debug: ${message}`),
-  group: (_name, work) => work(),
-  setOutput: () => undefined,
-  setSecret: () => undefined,
-  writeSummary: async () => undefined
-}
+const recorded = recordingHost()
+const { host, lines: logs } = recorded
 
 /** A release archive holding a `docker-scout` that answers `docker scout version`. */
 async function releaseArchive(): Promise<Buffer> {
@@ -67,7 +59,7 @@ beforeEach(async () => {
   dockerConfig = path.join(root, 'docker')
   for (const dir of ['tools', 'temp', 'state']) await mkdir(path.join(root, dir))
   Object.assign(process.env, {
-    PATH: `${path.join(ROOT, '__tests__', 'fake-docker')}${path.delimiter}${process.env.PATH}`,
+    PATH: `${FAKE_DOCKER}${path.delimiter}${process.env.PATH}`,
     DOCKER_SCOUT_FAKE_PLUGIN: 'required',
     DOCKER_SCOUT_FAKE_STATE: path.join(root, 'state'),
     DOCKER_CONFIG: dockerConfig,
@@ -83,7 +75,7 @@ beforeEach(async () => {
     Buffer.from(`${'0'.repeat(64)}  docker-scout_${VERSION}_windows_amd64.zip\n${sha}  ${ASSET}\n`)
   )
   requests.length = 0
-  logs.length = 0
+  recorded.clear()
 })
 
 const source = (): ScoutSource => ({ version: VERSION, releasesUrl, githubToken: TOKEN })

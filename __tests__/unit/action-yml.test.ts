@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { INPUTS } from '../src/inputs.js'
-import { ROOT } from './helpers.js'
+import { INPUTS } from '../../src/inputs.js'
+import { ROOT } from '../kit/helpers.js'
 
 interface ActionYml {
   inputs: Record<string, { description?: string; default?: string; required?: boolean }>

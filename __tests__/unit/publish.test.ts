@@ -8,38 +8,17 @@ import os from 'node:os'
 import path from 'node:path'
 import { marked } from 'marked'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { AnnotationPlace, Host } from '../src/host.js'
-import { runPipeline } from '../src/pipeline.js'
-import { COMMENT_LIMIT, commentMarker, publishComment, type CommentTarget } from '../src/publish/comment.js'
-import { annotate, recommendationsJson } from '../src/publish/outputs.js'
-import { toEntry, type RecommendationEntry } from '../src/publish/recommendations.js'
-import { renderSummary } from '../src/publish/summary.js'
-import { parseReport } from '../src/report/parse.js'
-import { buildSettings, type GithubContext } from '../src/settings.js'
-import { artifactFiles, artifactName, uploadArtifact } from '../src/sinks/artifact.js'
-import { startGithubApi, type GithubApiStandIn } from './services/github-api.js'
-import { CARTOGRAPHY, WILD, fixture } from './helpers.js'
-
-interface Recorded {
-  host: Host
-  lines: string[]
-  warnings: { message: string; place?: AnnotationPlace }[]
-  summary: string[]
-}
-
-function recorder(): Recorded {
-  const recorded: Recorded = { lines: [], warnings: [], summary: [], host: undefined as unknown as Host }
-  recorded.host = {
-    info: (message) => recorded.lines.push(message),
-    warning: (message, place) => recorded.warnings.push({ message, ...(place ? { place } : {}) }),
-    debug: () => undefined,
-    group: (_name, work) => work(),
-    setOutput: (name, value) => recorded.lines.push(`output ${name}=${value.slice(0, 80)}`),
-    setSecret: () => undefined,
-    writeSummary: async (markdown) => void recorded.summary.push(markdown)
-  }
-  return recorded
-}
+import { runPipeline } from '../../src/pipeline.js'
+import { COMMENT_LIMIT, commentMarker, publishComment, type CommentTarget } from '../../src/publish/comment.js'
+import { annotate, recommendationsJson } from '../../src/publish/outputs.js'
+import { toEntry, type RecommendationEntry } from '../../src/publish/recommendations.js'
+import { renderSummary } from '../../src/publish/summary.js'
+import { parseReport } from '../../src/report/parse.js'
+import { buildSettings, type GithubContext } from '../../src/settings.js'
+import { artifactFiles, artifactName, uploadArtifact } from '../../src/sinks/artifact.js'
+import { startGithubApi, type GithubApiStandIn } from '../kit/services/github-api.js'
+import { CARTOGRAPHY, WILD, fixture } from '../kit/helpers.js'
+import { recordingHost } from '../kit/host.js'
 
 const ecrText = fixture(CARTOGRAPHY, 'ecr-recommendation-report.txt').toString('utf8')
 const entryFrom = (text: string, image?: string): RecommendationEntry =>
@@ -143,15 +122,15 @@ describe('aggregating matrix legs', () => {
       await mkdir(path.join(root, leg, 'reports'), { recursive: true })
       await cp(path.join(dir, name), path.join(root, leg, 'reports', name))
     }
-    const recorded = recorder()
+    const recorded = recordingHost()
     const settings = await buildSettings(
       { reports: `${root}/*/reports/*.txt`, 'output-dir': path.join(root, 'out'), 'fail-on': 'none', comment: 'never' },
-      { env: {}, matchReports: (await import('../src/report/files.js')).matchReportFiles, now: Date.now }
+      { env: {}, matchReports: (await import('../../src/report/files.js')).matchReportFiles, now: Date.now }
     )
     await runPipeline(settings, recorded.host)
-    expect(recorded.summary).toHaveLength(1)
+    expect(recorded.summaries).toHaveLength(1)
     for (const image of ['registry.example.test/example/app:1.2.3', 'local://vitkhab/serverless:3.40.0-22', 'lab8:classic']) {
-      expect(recorded.summary[0]).toContain(image.replace(/[\\`*_{}[\]()#!|~]/g, '\\$&'))
+      expect(recorded.summaries[0]).toContain(image.replace(/[\\`*_{}[\]()#!|~]/g, '\\$&'))
     }
   })
 })
@@ -183,7 +162,7 @@ describe('the sticky pull-request comment', () => {
   const images = ['registry.example.test/example/app:1.2.3']
 
   it('creates one comment, then finds it across pages and updates it in place', async () => {
-    const recorded = recorder()
+    const recorded = recordingHost()
     await publishComment(target(), images, 'first summary', recorded.host)
     expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
     expect(api.comments.at(-1)?.body).toBe(`${commentMarker(github(), images)}\nfirst summary`)
@@ -197,7 +176,7 @@ describe('the sticky pull-request comment', () => {
   })
 
   it('keeps one comment per image set and job, so matrix legs do not overwrite one another', async () => {
-    const recorded = recorder()
+    const recorded = recordingHost()
     await publishComment(target(), ['a:1'], 'leg one', recorded.host)
     await publishComment(target(), ['b:1'], 'leg two', recorded.host)
     await publishComment(target({ github: { ...github(), job: 'other' } }), ['a:1'], 'other job', recorded.host)
@@ -207,7 +186,7 @@ describe('the sticky pull-request comment', () => {
 
   it('fits 65,536 characters, cut at a line with a link to the run', async () => {
     const huge = Array.from({ length: 5000 }, (_, i) => `| row ${i} | ${'x'.repeat(20)} |`).join('\n')
-    await publishComment(target(), images, huge, recorder().host)
+    await publishComment(target(), images, huge, recordingHost().host)
     const body = api.comments.at(-1)?.body ?? ''
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT)
     expect(body).toMatch(
@@ -218,7 +197,7 @@ describe('the sticky pull-request comment', () => {
   it('warns and goes on when GitHub refuses (a fork: 403; too long: 422)', async () => {
     for (const status of [403, 422]) {
       api.refuseWith = status
-      const recorded = recorder()
+      const recorded = recordingHost()
       await expect(publishComment(target(), images, 'x', recorded.host)).resolves.toBeUndefined()
       expect(recorded.warnings.map((warning) => warning.message)).toEqual([
         status === 403
@@ -230,17 +209,17 @@ describe('the sticky pull-request comment', () => {
   })
 
   it('makes no API call with comment: never, or outside a pull request', async () => {
-    await publishComment(target({ mode: 'never' }), images, 'x', recorder().host)
+    await publishComment(target({ mode: 'never' }), images, 'x', recordingHost().host)
     const { pullRequest: _, ...push } = github()
     void _
-    await publishComment(target({ github: push }), images, 'x', recorder().host)
+    await publishComment(target({ github: push }), images, 'x', recordingHost().host)
     expect(api.calls).toEqual([])
   })
 })
 
 describe('outputs and annotations', () => {
   it('keeps recommendations under the output limit, images needing action first, and says so', () => {
-    const recorded = recorder()
+    const recorded = recordingHost()
     const entries = [
       { image: 'up-to-date', source: 's', status: 'ok' as const, recommendations: [] },
       ...Array.from({ length: 400 }, (_, i) => entryFrom(ecrText, `app-${i}`))
@@ -257,7 +236,7 @@ describe('outputs and annotations', () => {
   })
 
   it('annotates the first 10 images that should update, and counts the rest', async () => {
-    const recorded = recorder()
+    const recorded = recordingHost()
     await annotate(
       Array.from({ length: 12 }, (_, i) => entryFrom(ecrText, `app-${String(i).padStart(2, '0')}`)),
       new Map(),
@@ -281,7 +260,7 @@ describe('outputs and annotations', () => {
     )
     const other = path.join(dir, 'Other.dockerfile')
     await writeFile(other, 'FROM scratch AS a\nFROM busybox\n')
-    const recorded = recorder()
+    const recorded = recordingHost()
     await annotate(
       [entryFrom(ecrText, 'app:1'), entryFrom(ecrText, 'app:2'), entryFrom(ecrText, 'app:3')],
       new Map([
@@ -321,7 +300,7 @@ describe('the artifact', () => {
   })
 
   it('is skipped with a notice off GitHub', async () => {
-    const recorded = recorder()
+    const recorded = recordingHost()
     expect(await uploadArtifact({ github: context }, 'x', os.tmpdir(), recorded.host)).toBeUndefined()
     expect(recorded.lines).toEqual(['Artifact upload skipped: no GitHub Actions artifact service here (ACTIONS_RUNTIME_TOKEN is not set)'])
   })

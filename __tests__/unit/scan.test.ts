@@ -2,32 +2,23 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { Host } from '../src/host.js'
-import { scanImages } from '../src/scan/scan.js'
-import { reportFileName } from '../src/util/report-names.js'
-import { buildSettings } from '../src/settings.js'
-import { ROOT } from './helpers.js'
+import { scanImages } from '../../src/scan/scan.js'
+import { reportFileName } from '../../src/util/report-names.js'
+import { buildSettings } from '../../src/settings.js'
+import { FAKE_DOCKER } from '../kit/helpers.js'
+import { recordingHost } from '../kit/host.js'
 
-const FAKE_DOCKER = path.join(ROOT, '__tests__', 'fake-docker')
 let state: string
 let outputDir: string
-const logs: string[] = []
-const host: Host = {
-  info: (message) => logs.push(message),
-  warning: (message) => logs.push(`warning: ${message}`),
-  debug: () => undefined,
-  group: (_name, work) => work(),
-  setOutput: () => undefined,
-  setSecret: () => undefined,
-  writeSummary: async () => undefined
-}
+const recorded = recordingHost()
+const { host, lines: logs } = recorded
 
 beforeEach(async () => {
   state = await mkdtemp(path.join(os.tmpdir(), 'sg-docker-'))
   outputDir = await mkdtemp(path.join(os.tmpdir(), 'sg-out-'))
   process.env.PATH = `${FAKE_DOCKER}${path.delimiter}${process.env.PATH}`
   process.env.DOCKER_SCOUT_FAKE_STATE = state
-  logs.length = 0
+  recorded.clear()
 })
 
 async function scan(images: string[], extra: Record<string, string> = {}) {

@@ -16,14 +16,14 @@ import {
   S3Client
 } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Host } from '../src/host.js'
-import { runPipeline } from '../src/pipeline.js'
-import { reportFileName } from '../src/util/report-names.js'
-import { buildSettings } from '../src/settings.js'
-import { CARTOGRAPHY, WILD } from './helpers.js'
-import { runCartography } from './services/cartography.js'
-import { canonicalGraph, startNeo4j, type TestNeo4j } from './services/neo4j.js'
-import { faultyProxy, startMoto, type TestS3 } from './services/s3.js'
+import { runPipeline } from '../../src/pipeline.js'
+import { reportFileName } from '../../src/util/report-names.js'
+import { buildSettings } from '../../src/settings.js'
+import { CARTOGRAPHY, WILD } from '../kit/helpers.js'
+import { recordingHost } from '../kit/host.js'
+import { runCartography } from '../kit/services/cartography.js'
+import { canonicalGraph, startNeo4j, type TestNeo4j } from '../kit/services/neo4j.js'
+import { faultyProxy, startMoto, type TestS3 } from '../kit/services/s3.js'
 
 let moto: TestS3
 let db: TestNeo4j
@@ -61,19 +61,7 @@ async function keys(bucket: string): Promise<string[]> {
 }
 
 async function run(raw: Record<string, string>) {
-  const lines: string[] = []
-  const host: Host = {
-    info: (message) => lines.push(message),
-    warning: (message) => lines.push(`warning: ${message}`),
-    debug: () => undefined,
-    group: async (name, work) => {
-      lines.push(`group: ${name}`)
-      return work()
-    },
-    setOutput: () => undefined,
-    setSecret: () => undefined,
-    writeSummary: async () => undefined
-  }
+  const { host, lines } = recordingHost()
   const settings = await buildSettings(
     { 'output-dir': await mkdtemp(path.join(os.tmpdir(), 'sg-s3-')), 'fail-on': 'none', 'update-tag': '123456789', ...raw },
     { env: process.env, matchReports: async (patterns) => patterns, now: Date.now }

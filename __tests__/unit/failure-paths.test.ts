@@ -7,30 +7,21 @@ import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { Host } from '../src/host.js'
-import { errorLine, redact } from '../src/messages.js'
-import { runPipeline } from '../src/pipeline.js'
-import { scanImages } from '../src/scan/scan.js'
-import { buildSettings, InputError } from '../src/settings.js'
-import { childEnvironment } from '../src/util/child-env.js'
-import { reportFileName } from '../src/util/report-names.js'
-import { CARTOGRAPHY, ROOT, WILD, finished, runAction } from './helpers.js'
+import { errorLine, redact } from '../../src/messages.js'
+import { runPipeline } from '../../src/pipeline.js'
+import { scanImages } from '../../src/scan/scan.js'
+import { buildSettings, InputError } from '../../src/settings.js'
+import { childEnvironment } from '../../src/util/child-env.js'
+import { reportFileName } from '../../src/util/report-names.js'
+import { CARTOGRAPHY, FAKE_DOCKER, finished, ROOT, runAction, WILD } from '../kit/helpers.js'
+import { recordingHost } from '../kit/host.js'
 
-const FAKE_DOCKER = path.join(ROOT, '__tests__', 'fake-docker')
 const ECR = path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt')
 const NODE22 = path.join(WILD, 'vitkhab-node22-local-prefix.txt')
 let state: string
 let outputDir: string
-const logs: string[] = []
-const host: Host = {
-  info: (message) => logs.push(message),
-  warning: (message) => logs.push(`warning: ${message}`),
-  debug: () => undefined,
-  group: (_name, work) => work(),
-  setOutput: () => undefined,
-  setSecret: () => undefined,
-  writeSummary: async () => undefined
-}
+const recorded = recordingHost()
+const { host, lines: logs } = recorded
 const asGiven = { env: {}, matchReports: async (patterns: string[]) => patterns, now: () => 1_700_000_000_000 }
 
 beforeEach(async () => {
@@ -38,7 +29,7 @@ beforeEach(async () => {
   outputDir = await mkdtemp(path.join(os.tmpdir(), 'sg-fail-out-'))
   if (!process.env.PATH?.startsWith(FAKE_DOCKER)) process.env.PATH = `${FAKE_DOCKER}${path.delimiter}${process.env.PATH}`
   process.env.DOCKER_SCOUT_FAKE_STATE = state
-  logs.length = 0
+  recorded.clear()
 })
 
 async function scan(images: string[], extra: Record<string, string> = {}) {
@@ -111,7 +102,6 @@ describe('a Scout that fails the ways the real one does', () => {
 
   it('gives Scout only what it needs: no INPUT_*, no other sink credential, no GitHub token', async () => {
     const canary = 'canary-Zq9v-secret'
-    const saved = { ...process.env }
     Object.assign(process.env, {
       'INPUT_NEO4J-PASSWORD': canary,
       'INPUT_GITHUB-TOKEN': canary,
@@ -122,12 +112,7 @@ describe('a Scout that fails the ways the real one does', () => {
       DOCKER_PASSWORD: canary,
       HTTPS_PROXY: 'http://proxy.example.test:3128'
     })
-    try {
-      await scan(['app:1'], { 'dockerhub-user': 'hubuser', 'dockerhub-password': 'hub-pat-Lk3' })
-    } finally {
-      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
-      Object.assign(process.env, saved)
-    }
+    await scan(['app:1'], { 'dockerhub-user': 'hubuser', 'dockerhub-password': 'hub-pat-Lk3' })
     const [call] = await calls()
     expect(Object.keys(call.fullEnv).filter((name) => name.startsWith('INPUT_'))).toEqual([])
     expect(Object.values(call.fullEnv).some((value) => value.includes(canary))).toBe(false)
