@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import '../dist/cli/index.js'
+// The command line runs the action's own bundle, marked as the CLI.
+globalThis[Symbol.for('scout-graph.cli')] = true
+await import('../dist/index.js')

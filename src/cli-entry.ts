@@ -1,3 +1,0 @@
-import { runCli } from './cli.js'
-
-process.exitCode = await runCli(process.argv.slice(2))
