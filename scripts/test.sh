@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, called by .ci/run): installs what the tests need, checks types,
-# lint and format, rebuilds dist/ and fails when it differs from the committed one (new files
-# included), provisions the real services the tests start, then runs every test and prints a closing "N passed, N failed" line.
+# lint and format, checks the README's generated tables against action.yml, rebuilds dist/ and fails
+# when it differs from the committed one (new files included), provisions the real services and tools
+# the tests start, then runs the three tiers (unit, integration, runner) and prints a closing
+# "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,9 @@ echo "== typecheck, lint, format"
 npx tsc -p tsconfig.json
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+
+echo "== README inputs and outputs match action.yml"
+node scripts/docs.mjs --check
 
 echo "== dist/ is up to date"
 npm run build >/dev/null

@@ -17,17 +17,32 @@ import { InputError, buildSettings } from './settings.js'
 /** Flags of the CLI alone; every other flag is an action input. */
 const CLI_FLAGS = ['json', 'summary-file', 'help']
 
-const USAGE = `Usage: scout-graph [--images a,b | --images-file FILE | --reports GLOB] [options]
+/** What the CLI reads from its environment besides the inputs' own variables (listed from INPUTS). */
+const OTHER_ENVIRONMENT: [string, string][] = [
+  ['SCOUT_GRAPH_RELEASES_URL', 'a mirror of the Scout CLI releases, used when docker scout is missing'],
+  ['DOCKER_CONFIG', 'where the Scout CLI plugin is installed (cli-plugins/), as Docker reads it'],
+  ['AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, …', "--s3-uri: the AWS SDK's default chain"],
+  ['AWS_ENDPOINT_URL_S3', '--s3-uri: an S3-compatible endpoint'],
+  ['AWS_S3_FORCE_PATH_STYLE', '--s3-uri: true for path-style addressing (MinIO, Ceph…)'],
+  ['RUNNER_TEMP', 'the default --output-dir is $RUNNER_TEMP/scout-graph when set (./scout-graph otherwise)']
+]
+
+const USAGE = `Usage: scout-graph [--images a,b | --images-file FILE | --reports GLOB | --legs GLOB] [options]
 
 Runs the scout-graph-action pipeline off GitHub. Every input of action.yml is a flag of the same
 name (--neo4j-uri, --update-tag 5, --fail-on outdated, ...); booleans as --flag or --flag=false.
-Secrets may come from the environment: NEO4J_PASSWORD, DOCKER_SCOUT_HUB_USER, DOCKER_SCOUT_HUB_PASSWORD.
 
   --json                 print the recommendations JSON instead of the table
   --summary-file PATH    write the job-summary Markdown there
   --help                 show this help
 
-Exit codes: 0 passed, 1 a fail-on rule was hit, 2 bad usage or bad input.
+Environment (a flag, when given, wins):
+${INPUTS.filter((spec) => spec.env)
+  .map((spec) => `  ${(spec.env ?? []).join(', ').padEnd(31)} --${spec.name}`)
+  .join('\n')}
+${OTHER_ENVIRONMENT.map(([name, use]) => `  ${name}\n      ${use}`).join('\n')}
+
+Exit codes: 0 passed, 1 a fail-on rule was hit or a sink failed, 2 bad usage or bad input.
 `
 
 export interface CliStreams {

@@ -139,16 +139,18 @@ function reportPath(file: string): string {
 /** Artifact, outputs, annotations, job summary and pull-request comment: what people see of the run. */
 async function publish(settings: Settings, entries: RecommendationEntry[], changes: BaseChange[] | undefined, host: Host): Promise<void> {
   const images = entries.map((entry) => entry.image)
-  const artifactId = settings.uploadArtifact
-    ? await host.group('Upload the artifact', () =>
-        uploadArtifact(
-          { github: settings.github, ...(settings.artifactRetentionDays ? { retentionDays: settings.artifactRetentionDays } : {}) },
-          settings.artifactName ?? artifactName(settings.github, images, settings.shard),
-          settings.outputDir,
-          host
+  // Off a runner (the CLI) there is no artifact service and no pull request: no empty groups for them.
+  const artifactId =
+    settings.uploadArtifact && (settings.github.artifactService || settings.github.runId !== undefined)
+      ? await host.group('Upload the artifact', () =>
+          uploadArtifact(
+            { github: settings.github, ...(settings.artifactRetentionDays ? { retentionDays: settings.artifactRetentionDays } : {}) },
+            settings.artifactName ?? artifactName(settings.github, images, settings.shard),
+            settings.outputDir,
+            host
+          )
         )
-      )
-    : undefined
+      : undefined
   publishOutputs(
     entries,
     { graphFile: settings.graphFile, reportDir: settings.outputDir, ...(artifactId !== undefined ? { artifactId } : {}) },
@@ -159,7 +161,7 @@ async function publish(settings: Settings, entries: RecommendationEntry[], chang
   const options = { ...(link ? { runUrl: link } : {}), ...(changes ? { changes } : {}) }
   const summary = renderSummary(entries, options)
   if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(summary))
-  if (settings.comment !== 'never') {
+  if (settings.comment === 'always' || (settings.comment === 'auto' && settings.github.pullRequest !== undefined)) {
     // The same Markdown, folded further only when it would not fit a comment.
     const commentLimit = COMMENT_LIMIT - 200
     const markdown = summary.length <= commentLimit ? summary : renderSummary(entries, { ...options, limit: commentLimit })

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CARTOGRAPHY, FAKE_DOCKER, finished, runAction, WILD } from '../kit/helpers.js'
+import { INPUTS } from '../../src/inputs.js'
+import { CARTOGRAPHY, FAKE_DOCKER, finished, ROOT, runAction, WILD } from '../kit/helpers.js'
 
 describe('the action (dist/index.js)', () => {
   it('ingests the Cartography reports and sets every output', async () => {
@@ -146,5 +147,31 @@ describe('the command line (npx scout-graph)', () => {
     expect(badValue.code).toBe(2)
     const ownLines = badValue.stderr.split('\n').filter((line) => line.startsWith('scout-graph:'))
     expect(ownLines).toEqual(['scout-graph: summary: expected true or false, got "maybe"'])
+  })
+
+  it('names in --help every environment variable the code reads, except the runner’s own', async () => {
+    const help = await cli(['--help'])
+    expect(help.code).toBe(0)
+    const sources = await readdir(path.join(ROOT, 'src'), { recursive: true })
+    const read = new Set<string>()
+    for (const file of sources.filter((name) => name.endsWith('.ts'))) {
+      const text = await readFile(path.join(ROOT, 'src', file), 'utf8')
+      for (const match of text.matchAll(/env\.([A-Z][A-Z_0-9]+)/g)) read.add(match[1])
+    }
+    // Set by the runner for the action, never by a CLI user: GITHUB_* context, ACTIONS_* service tokens, the tool cache.
+    const runnerOnly = (name: string) => /^(GITHUB_(?!TOKEN)|ACTIONS_|RUNNER_TOOL_CACHE)/.test(name)
+    const named = [...read].filter((name) => !runnerOnly(name))
+    expect(named.length).toBeGreaterThan(2)
+    for (const name of named) expect(help.stdout, name).toContain(name)
+    for (const spec of INPUTS) for (const name of spec.env ?? []) expect(help.stdout, name).toContain(name)
+  })
+
+  it('prints no group that does nothing off a runner (no artifact service, no pull request)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const result = await cli(['--reports', path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt'), '--output-dir', out, '--fail-on=none'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('== Build the graph')
+    expect(result.stderr).not.toContain('Upload the artifact')
+    expect(result.stderr).not.toContain('Pull-request comment')
   })
 })
