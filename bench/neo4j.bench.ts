@@ -16,8 +16,9 @@ import { startNeo4j, type TestNeo4j } from '../__tests__/kit/services/neo4j.js'
 import { buildDelta, type GraphDelta } from '../src/graph/delta.js'
 import type { Host } from '../src/host.js'
 import { parseReport } from '../src/report/parse.js'
-import { pushGraph, type Neo4jSettings } from '../src/sinks/neo4j.js'
+import { pushGraph } from '../src/sinks/neo4j.js'
 import { CARTOGRAPHY, fixture } from '../__tests__/kit/helpers.js'
+import type { Neo4jSettings } from '../src/types/settings.js'
 
 const REPORTS = Number(process.argv[2] ?? 10_000)
 const BASES = 500

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks'
 import pLimit from 'p-limit'
 import type { Host } from '../src/host.js'
 import { scanImages } from '../src/scan/scan.js'
-import { buildSettings } from '../src/settings.js'
+import { buildSettings } from '../src/settings/index.js'
 
 const IMAGES = 200
 const SCAN_MS = 50

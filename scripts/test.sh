@@ -16,6 +16,9 @@ npx tsc -p tsconfig.json
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 
+echo "== no import points up the pipeline"
+node scripts/layers.mjs
+
 echo "== README inputs and outputs match action.yml"
 node scripts/docs.mjs --check
 

@@ -5,7 +5,7 @@ import { INPUTS, type RawInputs } from './inputs.js'
 import { errorLine, redact } from './messages.js'
 import { runPipeline } from './pipeline.js'
 import { matchReportFiles } from './report/files.js'
-import { buildSettings } from './settings.js'
+import { buildSettings } from './settings/index.js'
 
 const actionHost: Host = {
   info: (message) => core.info(redact(message)),

@@ -12,7 +12,7 @@ import { errorLine, redact } from './messages.js'
 import { runPipeline, type RunResult } from './pipeline.js'
 import { renderTable } from './publish/table.js'
 import { matchReportFiles } from './report/files.js'
-import { InputError, buildSettings } from './settings.js'
+import { InputError, buildSettings } from './settings/index.js'
 
 /** Flags of the CLI alone; every other flag is an action input. */
 const CLI_FLAGS = ['json', 'summary-file', 'help']

@@ -18,7 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/pipeline.js'
 import { reportFileName } from '../../src/util/report-names.js'
-import { buildSettings } from '../../src/settings.js'
+import { buildSettings } from '../../src/settings/index.js'
 import { CARTOGRAPHY, WILD } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import { runCartography } from '../kit/services/cartography.js'

@@ -9,8 +9,9 @@ import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { errorLine, redact } from '../../src/messages.js'
 import { runPipeline } from '../../src/pipeline.js'
+import { readScannedReports } from '../../src/report/collect.js'
 import { scanImages } from '../../src/scan/scan.js'
-import { buildSettings, InputError } from '../../src/settings.js'
+import { buildSettings, InputError } from '../../src/settings/index.js'
 import { childEnvironment } from '../../src/util/child-env.js'
 import { reportFileName } from '../../src/util/report-names.js'
 import { CARTOGRAPHY, FAKE_DOCKER, finished, ROOT, runAction, WILD } from '../kit/helpers.js'
@@ -34,7 +35,8 @@ beforeEach(async () => {
 
 async function scan(images: string[], extra: Record<string, string> = {}) {
   const settings = await buildSettings({ images: images.join(','), 'output-dir': outputDir, ...extra }, asGiven)
-  const outcomes = await scanImages(settings, host, { retryBaseMs: 10 })
+  // The scan stage, then the report stage reading what Scout wrote, as the pipeline runs them.
+  const outcomes = await readScannedReports(await scanImages(settings, host, { retryBaseMs: 10 }), outputDir)
   return Object.fromEntries(outcomes.map((outcome) => [outcome.image, outcome]))
 }
 

@@ -12,9 +12,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { assetName, authorizationFor, ensureScout, type ScoutSource } from '../../src/scan/provision.js'
+import { assetName, authorizationFor, ensureScout } from '../../src/scan/provision.js'
 import { FAKE_DOCKER, ROOT } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
+import type { ScoutSource } from '../../src/types/settings.js'
 
 const VERSION = '1.99.0'
 const ASSET = assetName(VERSION, process.platform, process.arch)

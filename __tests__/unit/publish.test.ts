@@ -14,11 +14,12 @@ import { annotate, recommendationsJson } from '../../src/publish/outputs.js'
 import { toEntry, type RecommendationEntry } from '../../src/publish/recommendations.js'
 import { renderSummary } from '../../src/publish/summary.js'
 import { parseReport } from '../../src/report/parse.js'
-import { buildSettings, type GithubContext } from '../../src/settings.js'
+import { buildSettings } from '../../src/settings/index.js'
 import { artifactFiles, artifactName, uploadArtifact } from '../../src/sinks/artifact.js'
 import { startGithubApi, type GithubApiStandIn } from '../kit/services/github-api.js'
 import { CARTOGRAPHY, WILD, fixture } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
+import type { GithubContext } from '../../src/types/settings.js'
 
 const ecrText = fixture(CARTOGRAPHY, 'ecr-recommendation-report.txt').toString('utf8')
 const entryFrom = (text: string, image?: string): RecommendationEntry =>

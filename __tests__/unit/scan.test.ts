@@ -2,9 +2,10 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { readScannedReports } from '../../src/report/collect.js'
 import { scanImages } from '../../src/scan/scan.js'
 import { reportFileName } from '../../src/util/report-names.js'
-import { buildSettings } from '../../src/settings.js'
+import { buildSettings } from '../../src/settings/index.js'
 import { FAKE_DOCKER } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 
@@ -26,7 +27,8 @@ async function scan(images: string[], extra: Record<string, string> = {}) {
     { images: images.join(','), 'output-dir': outputDir, ...extra },
     { env: {}, matchReports: async () => [], now: Date.now }
   )
-  const outcomes = await scanImages(settings, host, { retryBaseMs: 10 })
+  // The scan stage, then the report stage reading what Scout wrote, as the pipeline runs them.
+  const outcomes = await readScannedReports(await scanImages(settings, host, { retryBaseMs: 10 }), outputDir)
   return Object.fromEntries(outcomes.map((outcome) => [outcome.image, outcome]))
 }
 

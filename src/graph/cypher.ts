@@ -12,10 +12,10 @@ import {
   RELATIONSHIPS,
   inMode,
   propertyNames,
-  type GraphMode,
   type NodeSchema,
   type RelationshipSchema
 } from './schema.js'
+import type { GraphMode } from '../types/settings.js'
 
 export interface Statement {
   text: string

@@ -4,7 +4,7 @@
  */
 import { fixCounts, inferOs, isSlim } from '../report/derive.js'
 import { compareCodePoints } from '../util/compare.js'
-import { SEVERITIES, type BaseImage, type ParsedReport, type VulnerabilityCounts } from '../report/model.js'
+import { SEVERITIES, type BaseImage, type ParsedReport, type VulnerabilityCounts } from '../types/report.js'
 import {
   IMAGE_LINK,
   MODULE_NAME,
@@ -14,9 +14,9 @@ import {
   inMode,
   nodeSchema,
   propertyNames,
-  relationshipSchema,
-  type GraphMode
+  relationshipSchema
 } from './schema.js'
+import type { GraphMode } from '../types/settings.js'
 
 export type PropertyValue = string | number | boolean | string[]
 export type Properties = Record<string, PropertyValue>

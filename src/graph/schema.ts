@@ -4,7 +4,7 @@
  * own. The graph-delta JSON and the Neo4j push are both generated from these declarations.
  */
 
-export type GraphMode = 'cartography' | 'extended'
+import type { GraphMode } from '../types/settings.js'
 
 export const MODULE_NAME = 'cartography:docker_scout'
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Host } from '../host.js'
-import type { CommentMode, GithubContext } from '../settings.js'
+import type { CommentMode, GithubContext } from '../types/settings.js'
 
 /** GitHub refuses a comment body over 65,536 characters. */
 export const COMMENT_LIMIT = 65_536

@@ -1,7 +1,7 @@
 /** `fail-on`: which images hit which rule. The step fails only by these. */
-import { SEVERITIES, type Severity } from '../report/model.js'
-import type { FailRule } from '../settings.js'
+import { SEVERITIES, type Severity } from '../types/report.js'
 import { baseReference, bestFixes, isOutdated, type RecommendationEntry } from './recommendations.js'
+import type { FailRule } from '../types/settings.js'
 
 /**
  * `fixable-<severity>` is hit when one recommendation removes at least one vulnerability of that

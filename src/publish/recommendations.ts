@@ -1,6 +1,6 @@
 /** The `recommendations` JSON of the contract: one entry per scanned image or ingested report. */
 import { fixCounts } from '../report/derive.js'
-import { SEVERITIES, type FixCounts, type ParsedReport, type RecommendationKind, type VulnerabilityCounts } from '../report/model.js'
+import { SEVERITIES, type FixCounts, type ParsedReport, type RecommendationKind, type VulnerabilityCounts } from '../types/report.js'
 import { outcomeImage, type ImageOutcome } from '../types/outcome.js'
 
 export type EntryStatus = 'ok' | 'failed' | 'no-base-image' | 'not-a-report'

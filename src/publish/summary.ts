@@ -5,10 +5,10 @@
  * diagram, then table rows give way, each with a note, and the step never fails for size.
  */
 import { createHash } from 'node:crypto'
-import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../report/model.js'
-import type { BaseChange } from '../sinks/neo4j.js'
+import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../types/report.js'
 import { largestFitting } from './fit.js'
 import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
+import type { BaseChange } from '../types/graph-change.js'
 
 /** GitHub refuses a step summary over 1 MiB; keep clear of it. */
 export const SUMMARY_LIMIT = 1_000_000

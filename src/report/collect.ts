@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
-import { mkdir, open, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
 import type { Host } from '../host.js'
 import { errorLine } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
+import type { ParsedReport } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
 import { reportFileName } from '../util/report-names.js'
 import { MAX_REPORT_BYTES, parseReport } from './parse.js'
@@ -22,6 +23,44 @@ export const REPORTS_FOLDER = 'reports'
 export interface ReadReport {
   outcome: ImageOutcome
   bytes?: Uint8Array
+}
+
+/**
+ * Reads what each scan wrote. A scan is a failure when Scout exited 0 but wrote no report, or a file
+ * that is not a usable report (an error text, a cut-short capture); its source is then its stderr log.
+ */
+export async function readScannedReports(scanned: readonly ImageOutcome[], outputDir: string): Promise<ImageOutcome[]> {
+  return Promise.all(
+    scanned.map(async (outcome): Promise<ImageOutcome> => {
+      if (outcome.file === undefined || outcome.parsed !== undefined || outcome.error !== undefined) return outcome
+      const failed = (error: string): ImageOutcome => ({
+        ...(outcome.image ? { image: outcome.image } : {}),
+        source: path.relative(outputDir, `${outcome.file?.slice(0, -'.txt'.length)}.log`),
+        error
+      })
+      let bytes: Uint8Array
+      try {
+        bytes = await readFile(outcome.file)
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code
+        return failed(
+          code === 'ENOENT'
+            ? 'docker scout exited 0 but wrote no report'
+            : `cannot read the report Scout wrote: ${code ?? errorLine(error)}`
+        )
+      }
+      let parsed: ParsedReport
+      try {
+        parsed = parseReport(bytes)
+      } catch (error) {
+        return failed(`the report Scout wrote could not be parsed (a bug: please report it): ${errorLine(error)}`)
+      }
+      if (parsed.status === 'not-a-report' || parsed.status === 'undecodable' || parsed.status === 'incomplete') {
+        return failed(`docker scout exited 0 but the report cannot be used (${parsed.reason ?? parsed.status})`)
+      }
+      return { ...outcome, parsed }
+    })
+  )
 }
 
 /**

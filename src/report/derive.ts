@@ -1,6 +1,6 @@
 /** Values Cartography derives from a report rather than reads from it; shared by the parser and the graph. */
 import { isCheckMark } from './text.js'
-import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from './model.js'
+import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../types/report.js'
 
 const OS_FLAVORS = new Set(['alpine', 'debian', 'ubuntu', 'wolfi', 'distroless'])
 const DEBIAN_RELEASES = ['bookworm', 'bullseye', 'buster', 'trixie']

@@ -13,7 +13,7 @@ import {
   type Recommendation,
   type RecommendationKind,
   type VulnerabilityCounts
-} from './model.js'
+} from '../types/report.js'
 import { cells, isCheckMark, toLines } from './text.js'
 
 /** Reports are a few kilobytes; anything this large is not one. */

@@ -12,18 +12,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Host } from '../host.js'
 import { errorLine, redact } from '../messages.js'
+import type { ScoutSource } from '../types/settings.js'
 import { childEnvironment } from '../util/child-env.js'
-
-/** Installed when `docker scout` is missing and `scout-version` is not given. */
-export const DEFAULT_SCOUT_VERSION = '1.23.0'
-export const SCOUT_RELEASES = 'https://github.com/docker/scout-cli/releases/download'
-
-export interface ScoutSource {
-  version: string
-  /** Where releases live: GitHub, or a mirror (`SCOUT_GRAPH_RELEASES_URL`). */
-  releasesUrl: string
-  githubToken?: string
-}
 
 export class ScoutSetupError extends Error {
   constructor(message: string) {

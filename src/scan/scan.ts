@@ -4,17 +4,15 @@
  * children past `timeout-seconds`, retried with backoff only when the cause is transient.
  */
 import { spawn } from 'node:child_process'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
 import type { Host } from '../host.js'
-import { errorLine, redact } from '../messages.js'
+import { redact } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import { childEnvironment } from '../util/child-env.js'
 import { reportFileName } from '../util/report-names.js'
-import type { ParsedReport } from '../report/model.js'
-import { parseReport } from '../report/parse.js'
-import type { Settings } from '../settings.js'
+import type { ScanJob } from '../types/settings.js'
 
 export interface ScanTiming {
   /** First retry waits about this long, doubling each time (with jitter). */
@@ -27,7 +25,7 @@ interface Attempt {
   stderr: string
 }
 
-export function scoutArguments(settings: Settings, reference: string, output: string): string[] {
+export function scoutArguments(settings: ScanJob, reference: string, output: string): string[] {
   const { scan } = settings
   return [
     'scout',
@@ -43,7 +41,7 @@ export function scoutArguments(settings: Settings, reference: string, output: st
   ]
 }
 
-export async function scanImages(settings: Settings, host: Host, timing: ScanTiming = { retryBaseMs: 2000 }): Promise<ImageOutcome[]> {
+export async function scanImages(settings: ScanJob, host: Host, timing: ScanTiming = { retryBaseMs: 2000 }): Promise<ImageOutcome[]> {
   const reportDir = path.join(settings.outputDir, 'reports')
   await mkdir(reportDir, { recursive: true })
   const limit = pLimit(settings.scan.concurrency)
@@ -57,7 +55,7 @@ export async function scanImages(settings: Settings, host: Host, timing: ScanTim
         try {
           const outcome = await scanOne(settings, reference, reportDir, worker, host, timing)
           done++
-          const result = outcome.error ?? outcome.parsed?.status ?? 'failed'
+          const result = outcome.error ?? outcome.parsed?.status ?? 'exited 0'
           host.info(`[${done}/${settings.images.length}] ${reference}: ${result} (${((Date.now() - started) / 1000).toFixed(1)}s)`)
           return outcome
         } finally {
@@ -72,7 +70,7 @@ export async function scanImages(settings: Settings, host: Host, timing: ScanTim
 }
 
 async function scanOne(
-  settings: Settings,
+  settings: ScanJob,
   reference: string,
   reportDir: string,
   worker: number,
@@ -87,15 +85,8 @@ async function scanOne(
     // A report left by an earlier run must never be read as this attempt's.
     await rm(file, { force: true })
     const run = await runScout(settings, reference, file, log, worker)
-    if (run.exitCode === 0 && !run.timedOut) {
-      const parsed = await readReport(file)
-      if (parsed === 'missing') return failed('docker scout exited 0 but wrote no report')
-      if (typeof parsed === 'string') return failed(parsed)
-      if (parsed.status === 'not-a-report' || parsed.status === 'undecodable' || parsed.status === 'incomplete') {
-        return failed(`docker scout exited 0 but the report cannot be used (${parsed.reason ?? parsed.status})`)
-      }
-      return { image: reference, source: path.relative(settings.outputDir, file), file, parsed }
-    }
+    // Exit 0: what Scout wrote is read by the report stage, which judges whether it is a usable report.
+    if (run.exitCode === 0 && !run.timedOut) return { image: reference, source: path.relative(settings.outputDir, file), file }
     const cause = classify(run, settings.scan.timeoutSeconds)
     if (cause.noBaseImage) {
       return {
@@ -108,22 +99,6 @@ async function scanOne(
     const delay = timing.retryBaseMs * 2 ** attempt * (0.5 + Math.random())
     host.warning(`${reference}: ${cause.message}; retrying in ${(delay / 1000).toFixed(1)}s (${attempt + 1}/${settings.scan.retries})`)
     await new Promise((resolve) => setTimeout(resolve, delay))
-  }
-}
-
-/** The parsed report; `missing` when there is no file; a reason when it cannot be read or parsed. */
-async function readReport(file: string): Promise<ParsedReport | 'missing' | string> {
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(file)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    return code === 'ENOENT' ? 'missing' : `cannot read the report Scout wrote: ${code ?? errorLine(error)}`
-  }
-  try {
-    return parseReport(bytes)
-  } catch (error) {
-    return `the report Scout wrote could not be parsed (a bug: please report it): ${errorLine(error)}`
   }
 }
 
@@ -183,7 +158,7 @@ const PIPE_GRACE_MS = 1000
  * wait ends on time whatever the children do: a grandchild that left the group and holds stderr open
  * cannot keep it waiting past the grace period.
  */
-async function runScout(settings: Settings, reference: string, output: string, log: string, worker: number): Promise<Attempt> {
+async function runScout(settings: ScanJob, reference: string, output: string, log: string, worker: number): Promise<Attempt> {
   const cacheDir = path.join(settings.outputDir, '.scout-cache', String(worker))
   await mkdir(cacheDir, { recursive: true })
   const attempt = await new Promise<Attempt>((resolve) => {

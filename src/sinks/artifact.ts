@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Host } from '../host.js'
 import { errorLine } from '../messages.js'
-import type { GithubContext } from '../settings.js'
+import type { GithubContext } from '../types/settings.js'
 
 export interface ArtifactSettings {
   name?: string

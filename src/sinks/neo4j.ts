@@ -17,26 +17,9 @@ import type { GraphDelta, Properties } from '../graph/delta.js'
 import { MODULE_NAME, PUBLIC_IMAGE } from '../graph/schema.js'
 import type { Host } from '../host.js'
 import { errorLine, redact } from '../messages.js'
+import type { BaseChange } from '../types/graph-change.js'
+import type { Neo4jSettings } from '../types/settings.js'
 import { VERSION } from '../version.js'
-
-export interface Neo4jSettings {
-  uri: string
-  user: string
-  password: string
-  database?: string
-  cleanup: boolean
-  /** How long the driver keeps retrying a transaction on transient errors (deadlocks, leader changes, lost connections). */
-  retrySeconds: number
-}
-
-/** A base image whose recommendations changed since the previous update tag. */
-export interface BaseChange {
-  base: string
-  /** Tags recommended now that were not before. */
-  gained: string[]
-  /** Tags recommended before that are not any more (a base already updated, a refresh no longer needed). */
-  lost: string[]
-}
 
 export interface PushResult {
   nodesCreated: number

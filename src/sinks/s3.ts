@@ -9,15 +9,7 @@ import { readFile } from 'node:fs/promises'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { Host } from '../host.js'
 import { errorLine } from '../messages.js'
-
-export interface S3Settings {
-  bucket: string
-  /** Empty, or ending in `/`: Cartography matches keys by plain prefix, so `reports` would also take `reports-old/`. */
-  prefix: string
-  prune: boolean
-  /** `AWS_S3_FORCE_PATH_STYLE=true`, for S3-compatible stores (with `AWS_ENDPOINT_URL_S3`). */
-  forcePathStyle: boolean
-}
+import type { S3Settings } from '../types/settings.js'
 
 export interface UploadItem {
   /** The object name under the prefix. */

@@ -1,5 +1,5 @@
 /** The shape every stage shares: one image's outcome, from the scan or a report file to the sinks. */
-import type { ParsedReport } from '../report/model.js'
+import type { ParsedReport } from './report.js'
 
 export interface ImageOutcome {
   /** The reference as given, when the image was scanned (or a leg scanned it). */

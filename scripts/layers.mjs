@@ -1,0 +1,38 @@
+// Lists the imports that point up the pipeline: a module may import only from its own layer or an
+// earlier one. Prints each violation and their count; exits 1 when there is any (npm test runs it).
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'src')
+const LAYERS = [
+  ['types/', 'util/', 'messages.ts', 'host.ts', 'inputs.ts', 'version.ts', 'gate.ts'],
+  ['settings/', 'matrix/'],
+  ['scan/'],
+  ['report/'],
+  ['graph/'],
+  ['sinks/'],
+  ['publish/'],
+  ['stages/'],
+  ['pipeline.ts'],
+  ['action.ts', 'cli.ts', 'index.ts']
+]
+const layerOf = (file) => LAYERS.findIndex((prefixes) => prefixes.some((prefix) => file === prefix || file.startsWith(prefix)))
+
+const files = readdirSync(root, { recursive: true }).filter((file) => file.endsWith('.ts'))
+const violations = []
+for (const file of files) {
+  const own = layerOf(file)
+  if (own < 0) violations.push(`${file}: in no layer`)
+  const text = readFileSync(path.join(root, file), 'utf8')
+  for (const [, target] of text.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+    const imported = path.relative(root, path.resolve(root, path.dirname(file), target)).replace(/\.js$/, '.ts')
+    if (layerOf(imported) > own) violations.push(`${file} imports ${imported}, a later stage`)
+    // The settings builder's parts are for the builder alone: everyone else takes types/settings.ts.
+    if (imported.startsWith('settings/') && !file.startsWith('settings/') && imported !== 'settings/index.ts') {
+      violations.push(`${file} imports ${imported}, the settings builder's internals`)
+    }
+  }
+}
+for (const line of violations) console.log(line)
+console.log(`${violations.length} import(s) from a later stage or the settings builder's internals`)
+process.exit(violations.length > 0 ? 1 : 0)

@@ -1,0 +1,68 @@
+/**
+ * The one place that turns raw inputs (action inputs or CLI flags, same names) into typed, validated
+ * settings; each concern's rules live beside this file. Every other module takes its slice of
+ * `Settings` (src/types/settings.ts); nothing else reads inputs. Anything invalid stops the run here,
+ * before any work, with a one-line message naming the input.
+ */
+import path from 'node:path'
+import { INPUTS, type RawInputs } from '../inputs.js'
+import { registerSecret } from '../messages.js'
+import type { Settings } from '../types/settings.js'
+import { imageSettings } from './images.js'
+import { neo4jSettings } from './neo4j.js'
+import { publishingSettings } from './publishing.js'
+import { githubContext, parseOutputDir, parseUpdateTag } from './runner.js'
+import { s3Settings } from './s3.js'
+import { scanSettings } from './scan.js'
+import { reportSources, type MatchFiles } from './sources.js'
+import { InputError, parseChoice } from './values.js'
+
+export { InputError } from './values.js'
+
+export interface SettingsContext {
+  env: NodeJS.ProcessEnv
+  /** Expands `reports` and `legs` patterns to files (`@actions/glob`, directories recursive). */
+  matchReports: MatchFiles
+  now(): number
+}
+
+export async function buildSettings(raw: RawInputs, context: SettingsContext): Promise<Settings> {
+  // Before anything can echo them: every later message is redacted against these.
+  for (const spec of INPUTS) if (spec.kind === 'secret' && raw[spec.name]) registerSecret(raw[spec.name])
+  // The runner injects action.yml defaults; a test harness or the CLI may not.
+  const input = (name: string): string => raw[name]?.trim() || staticDefault(name)
+  const outputDir = await parseOutputDir(
+    input('output-dir') || (context.env.RUNNER_TEMP ? path.join(context.env.RUNNER_TEMP, 'scout-graph') : 'scout-graph')
+  )
+  const { images, requested, shard } = await imageSettings(input)
+  const updateTag = input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag'))
+  const { reportFiles, legs } = await reportSources(raw.reports ?? '', raw.legs ?? '', context.matchReports, updateTag)
+  if (requested === 0 && reportFiles.length === 0 && legs === undefined) {
+    throw new InputError('images', 'nothing to do: give images, images-file, reports or legs')
+  }
+  const scan = scanSettings(input, context.env)
+  const neo4j = neo4jSettings(input)
+  const s3 = s3Settings(input, context.env)
+  return {
+    images,
+    ...(shard ? { shard } : {}),
+    reportFiles,
+    ...(legs ? { legs } : {}),
+    outputDir,
+    graphFile: path.resolve(input('graph-file') || path.join(outputDir, 'graph.json')),
+    graphMode: parseChoice('graph-mode', input('graph-mode'), ['cartography', 'extended']),
+    updateTag,
+    ...(neo4j ? { neo4j } : {}),
+    ...(s3 ? { s3 } : {}),
+    scan,
+    ...(input('github-token') ? { githubToken: input('github-token') } : {}),
+    github: await githubContext(context.env),
+    ...publishingSettings(input, raw.dockerfiles ?? '')
+  }
+}
+
+/** The default action.yml declares, unless it is an expression only the runner can evaluate. */
+function staticDefault(name: string): string {
+  const value = INPUTS.find((spec) => spec.name === name)?.default ?? ''
+  return value.startsWith('${{') ? '' : value
+}

@@ -1,0 +1,50 @@
+/** How Scout runs: its flags, limits, credentials and where the CLI comes from. */
+import type { ScanSettings } from '../types/settings.js'
+import { InputError, parseBoolean, parseInteger, parseVersion, safeArgument, shownUri } from './values.js'
+
+/** Installed when `docker scout` is missing and `scout-version` is not given. */
+const DEFAULT_SCOUT_VERSION = '1.23.0'
+const SCOUT_RELEASES = 'https://github.com/docker/scout-cli/releases/download'
+
+export function scanSettings(input: (name: string) => string, env: NodeJS.ProcessEnv): ScanSettings {
+  const scan: ScanSettings = {
+    onlyRefresh: parseBoolean('only-refresh', input('only-refresh')),
+    onlyUpdate: parseBoolean('only-update', input('only-update')),
+    concurrency: parseInteger('concurrency', input('concurrency'), 1, 64),
+    timeoutSeconds: parseInteger('timeout-seconds', input('timeout-seconds'), 1, 24 * 3600),
+    retries: parseInteger('retries', input('retries'), 0, 10),
+    credentials: credentialEnvironment(input),
+    scout: {
+      version: input('scout-version') === '' ? DEFAULT_SCOUT_VERSION : parseVersion('scout-version', input('scout-version')),
+      releasesUrl: parseReleasesUrl(env.SCOUT_GRAPH_RELEASES_URL || SCOUT_RELEASES),
+      ...(input('github-token') ? { githubToken: input('github-token') } : {})
+    }
+  }
+  for (const [name, key] of [
+    ['platform', 'platform'],
+    ['tag', 'tag'],
+    ['org', 'org']
+  ] as const) {
+    if (input(name) !== '') scan[key] = safeArgument(name, input(name))
+  }
+  return scan
+}
+
+/** `SCOUT_GRAPH_RELEASES_URL`: a mirror of the Scout CLI's GitHub releases, for runners that cannot reach GitHub. */
+function parseReleasesUrl(value: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) {
+    throw new InputError('SCOUT_GRAPH_RELEASES_URL', `expected an http(s) URL, got ${shownUri(value)}`)
+  }
+  return value
+}
+
+/** Scout reads its credentials from these variables; they never appear in its arguments. */
+function credentialEnvironment(input: (name: string) => string): Record<string, string> {
+  const pairs = {
+    DOCKER_SCOUT_HUB_USER: input('dockerhub-user'),
+    DOCKER_SCOUT_HUB_PASSWORD: input('dockerhub-password'),
+    DOCKER_SCOUT_REGISTRY_USER: input('registry-user'),
+    DOCKER_SCOUT_REGISTRY_PASSWORD: input('registry-password')
+  }
+  return Object.fromEntries(Object.entries(pairs).filter(([, value]) => value !== ''))
+}

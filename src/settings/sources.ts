@@ -1,0 +1,48 @@
+/** The report files to ingest: `reports` patterns, and the leg manifests of `legs`. */
+import path from 'node:path'
+import { errorLine } from '../messages.js'
+import { readLegs } from '../matrix/legs.js'
+import type { LegsPlan } from '../types/settings.js'
+import { InputError, splitList } from './values.js'
+
+export interface ReportSources {
+  reportFiles: string[]
+  legs?: LegsPlan
+}
+
+/** Expands glob patterns to files (`@actions/glob`, directories recursive). */
+export type MatchFiles = (patterns: string[]) => Promise<string[]>
+
+export async function reportSources(reports: string, legsInput: string, matchFiles: MatchFiles, updateTag: number): Promise<ReportSources> {
+  const reportPatterns = splitList(reports, /\n/)
+  const matchedReports = reportPatterns.length > 0 ? await matchFiles(reportPatterns) : []
+  if (reportPatterns.length > 0 && matchedReports.length === 0) {
+    throw new InputError('reports', `no file matches ${reportPatterns.map((p) => JSON.stringify(p)).join(', ')}`)
+  }
+  const legPatterns = splitList(legsInput, /\n/)
+  let legs: LegsPlan | undefined
+  if (legPatterns.length > 0) {
+    const manifests = await matchFiles(legPatterns)
+    // A wrong download path in the last job must not pass green with nothing read.
+    if (manifests.length === 0) throw new InputError('legs', `no file matches ${legPatterns.map((p) => JSON.stringify(p)).join(', ')}`)
+    try {
+      legs = await readLegs(manifests, updateTag)
+    } catch (error) {
+      throw new InputError('legs', errorLine(error))
+    }
+  }
+  // A report inside a leg's folder is read through `legs` only (newest attempt), never twice.
+  const ownReports = legs ? matchedReports.filter((file) => !legs.folders.some((folder) => isInside(file, folder))) : matchedReports
+  if (legs && ownReports.length < matchedReports.length) {
+    legs.taken.push(
+      `${matchedReports.length - ownReports.length} file(s) matched by reports are in the legs' folders: read through legs only`
+    )
+  }
+  const reportFiles = [...new Set([...ownReports, ...(legs?.reportFiles ?? [])].map((file) => path.resolve(file)))]
+  return { reportFiles, ...(legs ? { legs } : {}) }
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(path.resolve(folder), path.resolve(file))
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}

@@ -1,0 +1,123 @@
+/**
+ * The validated settings, as shapes only: the settings builder (src/settings/) makes them, and each
+ * stage takes its own slice. Imports nothing of the project.
+ */
+
+export const FAIL_RULES = ['error', 'outdated', 'fixable-critical', 'fixable-high', 'fixable-medium', 'fixable-low'] as const
+export type FailRule = (typeof FAIL_RULES)[number]
+export type CommentMode = 'auto' | 'always' | 'never'
+export type GraphMode = 'cartography' | 'extended'
+
+export interface Shard {
+  index: number
+  count: number
+}
+
+export interface GithubContext {
+  apiUrl: string
+  serverUrl: string
+  /** `owner/name`, when on a runner. */
+  repository?: string
+  runId?: string
+  runAttempt?: string
+  workflow?: string
+  job?: string
+  /** The pull request this run belongs to, if any. */
+  pullRequest?: number
+  /** Whether the runner's artifact service can be reached (it cannot off GitHub). */
+  artifactService: boolean
+}
+
+/** Where the Scout CLI comes from when `docker scout` is missing. */
+export interface ScoutSource {
+  version: string
+  /** Where releases live: GitHub, or a mirror (`SCOUT_GRAPH_RELEASES_URL`). */
+  releasesUrl: string
+  githubToken?: string
+}
+
+export interface ScanSettings {
+  platform?: string
+  tag?: string
+  org?: string
+  onlyRefresh: boolean
+  onlyUpdate: boolean
+  concurrency: number
+  timeoutSeconds: number
+  retries: number
+  scout: ScoutSource
+  /** Given to the scout process through its environment only. */
+  credentials: Record<string, string>
+}
+
+/** What the scan stage needs, and nothing more. */
+export interface ScanJob {
+  images: readonly string[]
+  outputDir: string
+  scan: ScanSettings
+}
+
+export interface Neo4jSettings {
+  uri: string
+  user: string
+  password: string
+  database?: string
+  cleanup: boolean
+  /** How long the driver keeps retrying a transaction on transient errors (deadlocks, leader changes, lost connections). */
+  retrySeconds: number
+}
+
+export interface S3Settings {
+  bucket: string
+  /** Empty, or ending in `/`: Cartography matches keys by plain prefix, so `reports` would also take `reports-old/`. */
+  prefix: string
+  prune: boolean
+  /** `AWS_S3_FORCE_PATH_STYLE=true`, for S3-compatible stores (with `AWS_ENDPOINT_URL_S3`). */
+  forcePathStyle: boolean
+}
+
+/** In the last job of a matrix: what the legs' manifests say. */
+export interface LegsPlan {
+  /** The report files of the chosen legs. */
+  reportFiles: string[]
+  /** The image each of those files is the report of (its Target may name it differently). */
+  reportImages: Map<string, string>
+  /** Images the legs could not scan, with the cause. */
+  failed: { image: string; error: string }[]
+  noBaseImage: string[]
+  /** Why cleanup (or s3-prune) must not run; empty when every leg is there and clean. */
+  blockers: string[]
+  /** One line per leg taken, for the log. */
+  taken: string[]
+  /** The folder of every manifest read, superseded attempts included. */
+  folders: string[]
+}
+
+export interface Settings {
+  /** The references this job scans: de-duplicated, in the order given, after sharding. */
+  images: string[]
+  shard?: Shard
+  /** Existing report files to ingest: matched from the `reports` patterns, and the reports of the `legs`. */
+  reportFiles: string[]
+  legs?: LegsPlan
+  outputDir: string
+  graphFile: string
+  graphMode: GraphMode
+  updateTag: number
+  /** Set when `neo4j-uri` is: where the graph is pushed. */
+  neo4j?: Neo4jSettings
+  /** Set when `s3-uri` is: where the reports are left for Cartography. */
+  s3?: S3Settings
+  scan: ScanSettings
+  summary: boolean
+  comment: CommentMode
+  githubToken?: string
+  /** The run this step belongs to, from the runner's environment (empty off GitHub). */
+  github: GithubContext
+  uploadArtifact: boolean
+  artifactName?: string
+  artifactRetentionDays?: number
+  failOn: FailRule[]
+  /** Image reference → its Dockerfile, for annotations on the FROM line. */
+  dockerfiles: Map<string, string>
+}
