@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/pipeline.js'
 import { reportFileName } from '../../src/util/report-names.js'
 import { buildSettings } from '../../src/settings/index.js'
-import { CARTOGRAPHY, WILD } from '../kit/helpers.js'
+import { CARTOGRAPHY, runAction, WILD } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import { runCartography } from '../kit/services/cartography.js'
 import { canonicalGraph, startNeo4j, type TestNeo4j } from '../kit/services/neo4j.js'
@@ -106,6 +106,19 @@ describe('uploading the reports', () => {
     expect(Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())).toEqual(body)
     // S3 refuses a body that does not match x-amz-checksum-sha256 (BadDigest). moto does not check it
     // (a TODO in its code), so what is asserted is the header itself: the SHA-256 of the exact bytes.
+  })
+
+  it('uploads from the committed bundle too (dist/index.js, the SDK in its lazy chunk)', async () => {
+    const bucket = await newBucket()
+    const result = await runAction(
+      { reports: ECR, 's3-uri': `s3://${bucket}/bundle/`, 'upload-artifact': 'false' },
+      {
+        ...AWS_ENV,
+        AWS_ENDPOINT_URL_S3: moto.endpoint
+      }
+    )
+    expect(result.code, result.stdout).toBe(0)
+    expect(await keys(bucket)).toEqual([keyOf('bundle/', 'registry.example.test/example/app:1.2.3')])
   })
 
   it('overwrites the previous report of the same image', async () => {

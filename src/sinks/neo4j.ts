@@ -19,6 +19,7 @@ import type { Host } from '../host.js'
 import { errorLine, redact } from '../messages.js'
 import type { BaseChange } from '../types/graph-change.js'
 import type { Neo4jSettings } from '../types/settings.js'
+import { loadCommonJs } from '../util/load.js'
 import { VERSION } from '../version.js'
 
 export interface PushResult {
@@ -45,7 +46,7 @@ const ROWS_PER_STATEMENT = 5000
 const CLEANUP_BATCH = 10_000
 
 /** Loaded on first push only: most runs never talk to Neo4j, and the driver is the largest dependency. */
-const loadDriver = () => import('neo4j-driver')
+const loadDriver = () => loadCommonJs(() => import('neo4j-driver'))
 type Neo4jModule = Awaited<ReturnType<typeof loadDriver>>
 
 export async function pushGraph(delta: GraphDelta, settings: Neo4jSettings, runCleanup: boolean, host: Host): Promise<PushResult> {

@@ -10,6 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { Host } from '../host.js'
 import { errorLine } from '../messages.js'
 import type { S3Settings } from '../types/settings.js'
+import { loadCommonJs } from '../util/load.js'
 
 export interface UploadItem {
   /** The object name under the prefix. */
@@ -24,7 +25,7 @@ export class S3Error extends Error {
   }
 }
 
-const loadSdk = () => import('@aws-sdk/client-s3')
+const loadSdk = () => loadCommonJs(() => import('@aws-sdk/client-s3'))
 const MAX_ATTEMPTS = 5
 const DELETE_BATCH = 1000
 const UPLOAD_CONCURRENCY = 8
