@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { buildDelta, serializeDelta, type IngestedReport } from '../../src/graph/delta.js'
+import { NODES, RELATIONSHIPS, propertyNames } from '../../src/graph/schema.js'
 import { compareCodePoints } from '../../src/util/compare.js'
 import { parseReport } from '../../src/report/parse.js'
 import { EXPECTED_SCENARIO_1, TAG } from '../kit/expected-graph.js'
-import { CARTOGRAPHY, WILD, fixture } from '../kit/helpers.js'
+import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from '../kit/helpers.js'
 
 const ingest = (dir: string, name: string, source = name): IngestedReport => ({ source, parsed: parseReport(fixture(dir, name)) })
 
@@ -147,5 +148,36 @@ describe('extended mode', () => {
       to: { label: 'DockerScoutPublicImage', id: 'node:25-alpine' },
       properties: {}
     })
+  })
+})
+
+describe('the schema says where every value comes from', () => {
+  const reports = [
+    ...fixtureFiles(CARTOGRAPHY).map((name) => ingest(CARTOGRAPHY, name)),
+    ...fixtureFiles(WILD).map((name) => ingest(WILD, name))
+  ]
+  for (const mode of ['cartography', 'extended'] as const) {
+    it(`emits in ${mode} mode only properties the schema lists for that mode, each with its source`, () => {
+      const delta = buildDelta(reports, mode, TAG)
+      expect(delta.nodes.length).toBeGreaterThan(20)
+      for (const node of delta.nodes) {
+        const schema = NODES.find((candidate) => candidate.label === node.label)
+        expect(schema, node.label).toBeDefined()
+        expect(
+          Object.keys(node.properties).every((name) => propertyNames(schema!, mode).includes(name)),
+          node.id
+        ).toBe(true)
+      }
+      for (const relationship of delta.relationships) {
+        const schema = RELATIONSHIPS.find((candidate) => candidate.type === relationship.type)
+        expect(schema, relationship.type).toBeDefined()
+        expect(Object.keys(relationship.properties).every((name) => propertyNames(schema!, mode).includes(name))).toBe(true)
+      }
+      const extendedOnly = delta.nodes.filter((node) => node.label === 'ScoutGraphImage')
+      expect(extendedOnly.length > 0).toBe(mode === 'extended')
+    })
+  }
+  it('names a source for every property', () => {
+    for (const schema of [...NODES, ...RELATIONSHIPS]) for (const ref of schema.properties) expect(ref.from, ref.name).not.toBe('')
   })
 })

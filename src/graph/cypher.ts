@@ -12,8 +12,8 @@ import {
   RELATIONSHIPS,
   inMode,
   propertyNames,
-  type NodeSchema,
-  type RelationshipSchema
+  type AnyNodeSchema,
+  type AnyRelationshipSchema
 } from './schema.js'
 import type { GraphMode } from '../types/settings.js'
 
@@ -35,7 +35,7 @@ function setClause(variable: string): string {
   return `SET ${[...bookkeeping(variable), `${variable} += row.properties`].join(', ')}`
 }
 
-function nodeUpsert(schema: NodeSchema, mode: GraphMode): Statement {
+function nodeUpsert(schema: AnyNodeSchema, mode: GraphMode): Statement {
   return {
     text: ['UNWIND $rows AS row', `MERGE (n:${schema.label} {id: row.id})`, 'ON CREATE SET n.firstseen = timestamp()', setClause('n')].join(
       '\n'
@@ -57,7 +57,7 @@ function relationshipMerge(from: string, type: string, to: string): string {
   ].join('\n')
 }
 
-function relationshipUpsert(schema: RelationshipSchema, mode: GraphMode): Statement {
+function relationshipUpsert(schema: AnyRelationshipSchema, mode: GraphMode): Statement {
   return {
     text: relationshipMerge(schema.from, schema.type, schema.to),
     properties: propertyNames(schema, mode),

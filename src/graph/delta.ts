@@ -2,27 +2,32 @@
  * Turns parsed reports into the graph delta: the nodes, relationships and BUILT_ON links a push
  * writes, exactly as Cartography's transform and load produce them, merged over many reports.
  */
-import { fixCounts, inferOs, isSlim } from '../report/derive.js'
 import { compareCodePoints } from '../util/compare.js'
-import { SEVERITIES, type BaseImage, type ParsedReport, type VulnerabilityCounts } from '../types/report.js'
+import type { BaseImage, ParsedReport } from '../types/report.js'
+import type { GraphMode } from '../types/settings.js'
 import {
+  BUILT_FROM_SCHEMA,
   IMAGE_LINK,
   MODULE_NAME,
-  PUBLIC_IMAGE,
-  PUBLIC_IMAGE_TAG,
-  SCANNED_IMAGE,
+  PUBLIC_IMAGE_SCHEMA,
+  PUBLIC_IMAGE_TAG_SCHEMA,
+  SCANNED_IMAGE_SCHEMA,
+  SCOUT_BUILT_ON_SCHEMA,
+  SHOULD_UPDATE_TO_SCHEMA,
   inMode,
-  nodeSchema,
-  propertyNames,
-  relationshipSchema
+  propertiesOf,
+  type NodeLabel,
+  type NodeSchema,
+  type Properties,
+  type RelationshipSchema,
+  type RelationshipType,
+  type TagSource
 } from './schema.js'
-import type { GraphMode } from '../types/settings.js'
 
-export type PropertyValue = string | number | boolean | string[]
-export type Properties = Record<string, PropertyValue>
+export type { Properties, PropertyValue } from './schema.js'
 
 export interface NodeRef {
-  label: string
+  label: NodeLabel
   id: string
 }
 
@@ -31,7 +36,7 @@ export interface GraphNode extends NodeRef {
 }
 
 export interface GraphRelationship {
-  type: string
+  type: RelationshipType
   from: NodeRef
   to: NodeRef
   properties: Properties
@@ -84,20 +89,9 @@ export function buildDelta(reports: readonly IngestedReport[], mode: GraphMode, 
 
   for (const { parsed } of ordered) {
     if (parsed.status !== 'report' || parsed.base === undefined) continue
-    const writes = reportWrites(parsed, parsed.base)
-    for (const node of writes.nodes) {
-      const schema = nodeSchema(node.label)
-      if (inMode(schema, mode)) nodes.set(key(node), { ...node, properties: pick(node.properties, propertyNames(schema, mode)) })
-    }
-    for (const rel of writes.relationships) {
-      const schema = relationshipSchema(rel.type)
-      if (inMode(schema, mode)) {
-        relationships.set(`${rel.type} ${key(rel.from)} ${key(rel.to)}`, {
-          ...rel,
-          properties: pick(rel.properties, propertyNames(schema, mode))
-        })
-      }
-    }
+    const writes = reportWrites(parsed, parsed.base, mode)
+    for (const node of writes.nodes) nodes.set(key(node), node)
+    for (const rel of writes.relationships) relationships.set(`${rel.type} ${key(rel.from)} ${key(rel.to)}`, rel)
     for (const link of writes.imageLinks) links.set(`${link.digestPrefix} ${key(link.to)}`, link)
   }
 
@@ -129,62 +123,56 @@ interface ReportWrites {
   imageLinks: ImageLink[]
 }
 
-/** Everything one report writes, with every property of every mode; the caller picks per mode. */
-function reportWrites(report: ParsedReport, base: BaseImage): ReportWrites {
-  const publicImage: NodeRef = { label: PUBLIC_IMAGE, id: `${base.name}:${base.tag}` }
-  const baseTag: NodeRef = { label: PUBLIC_IMAGE_TAG, id: publicImage.id }
-  const nodes: GraphNode[] = [
-    {
-      ...publicImage,
-      properties: defined({
-        name: base.name,
-        tag: base.tag,
-        alternative_tags: base.supportedTags,
-        version: base.runtime,
-        digest: base.digest,
-        ...countProperties(base.vulnerabilities)
-      })
-    }
-  ]
-  const relationships: GraphRelationship[] = [{ type: 'BUILT_FROM', from: publicImage, to: baseTag, properties: {} }]
+/** Everything one report writes in a mode: each element from its schema and the part of the report it reads. */
+function reportWrites(report: ParsedReport, base: BaseImage, mode: GraphMode): ReportWrites {
+  const nodes: GraphNode[] = []
+  const relationships: GraphRelationship[] = []
+  const node = <Source>(schema: NodeSchema<Source>, id: string, source: Source): NodeRef => {
+    const ref: NodeRef = { label: schema.label, id }
+    if (inMode(schema, mode)) nodes.push({ ...ref, properties: propertiesOf(schema, source, mode) })
+    return ref
+  }
+  const relationship = <Source>(schema: RelationshipSchema<Source>, from: NodeRef, to: NodeRef, source: Source): void => {
+    if (inMode(schema, mode)) relationships.push({ type: schema.type, from, to, properties: propertiesOf(schema, source, mode) })
+  }
 
+  const publicImage = node(PUBLIC_IMAGE_SCHEMA, `${base.name}:${base.tag}`, { base })
   // Cartography makes each tag's properties canonical: the base's values win for its own tag, and
   // alias lists are merged (an empty merged list is dropped, but the base keeps its `[]`).
-  const baseTagProperties = tagProperties(base.name, base.tag, base.lineTag, base, base.vulnerabilities)
   let baseAliases = base.supportedTags
+  let baseMergedWithRefresh = false
   for (const recommendation of report.recommendations) {
-    const tag: NodeRef = { label: PUBLIC_IMAGE_TAG, id: `${base.name}:${recommendation.tag}` }
-    if (tag.id === baseTag.id) {
+    const id = `${base.name}:${recommendation.tag}`
+    let tag: NodeRef
+    if (id === publicImage.id) {
       baseAliases = unique([...baseAliases, ...recommendation.aliases])
+      baseMergedWithRefresh = true
+      tag = { label: PUBLIC_IMAGE_TAG_SCHEMA.label, id }
     } else {
-      nodes.push({
-        ...tag,
-        properties: defined({
-          ...tagProperties(base.name, recommendation.tag, recommendation.tag, recommendation, recommendation.vulnerabilities),
-          alternative_tags: recommendation.aliases.length > 0 ? unique(recommendation.aliases) : undefined
-        })
+      tag = node(PUBLIC_IMAGE_TAG_SCHEMA, id, {
+        name: base.name,
+        tag: recommendation.tag,
+        osTag: recommendation.tag,
+        details: recommendation,
+        vulnerabilities: recommendation.vulnerabilities,
+        ...(recommendation.aliases.length > 0 ? { alternativeTags: unique(recommendation.aliases) } : {})
       })
     }
-    const fixes = fixCounts(base.vulnerabilities, recommendation.vulnerabilities)
-    relationships.push({
-      type: 'SHOULD_UPDATE_TO',
-      from: publicImage,
-      to: tag,
-      properties: defined({
-        benefits: recommendation.benefits,
-        ...Object.fromEntries(SEVERITIES.map((severity) => [`fix_${severity}`, fixes[severity] > 0 ? fixes[severity] : undefined])),
-        scout_kind: recommendation.kind
-      })
+    relationship(SHOULD_UPDATE_TO_SCHEMA, publicImage, tag, {
+      recommendation,
+      ...(base.vulnerabilities ? { baseVulnerabilities: base.vulnerabilities } : {})
     })
   }
-  const baseMergedWithRefresh = report.recommendations.some((recommendation) => `${base.name}:${recommendation.tag}` === baseTag.id)
-  nodes.push({
-    ...baseTag,
-    properties: defined({
-      ...baseTagProperties,
-      alternative_tags: baseMergedWithRefresh && baseAliases.length === 0 ? undefined : baseAliases
-    })
-  })
+  const baseTagSource: TagSource = {
+    name: base.name,
+    tag: base.tag,
+    osTag: base.lineTag,
+    details: base,
+    ...(base.vulnerabilities ? { vulnerabilities: base.vulnerabilities } : {}),
+    ...(baseMergedWithRefresh && baseAliases.length === 0 ? {} : { alternativeTags: baseAliases })
+  }
+  const baseTag = node(PUBLIC_IMAGE_TAG_SCHEMA, publicImage.id, baseTagSource)
+  relationship(BUILT_FROM_SCHEMA, publicImage, baseTag, undefined)
 
   const imageLinks: ImageLink[] = []
   const digestPrefix = (report.digest ?? '')
@@ -195,55 +183,13 @@ function reportWrites(report: ParsedReport, base: BaseImage): ReportWrites {
     imageLinks.push({ type: IMAGE_LINK.type, digestPrefix, to: publicImage, properties: { ...IMAGE_LINK.properties } })
   }
   if (report.target) {
-    const scanned: NodeRef = { label: SCANNED_IMAGE, id: report.target }
-    nodes.push({ ...scanned, properties: defined({ reference: report.target, digest: report.digest }) })
-    relationships.push({ type: 'SCOUT_BUILT_ON', from: scanned, to: publicImage, properties: {} })
+    const scanned = node(SCANNED_IMAGE_SCHEMA, report.target, {
+      reference: report.target,
+      ...(report.digest ? { digest: report.digest } : {})
+    })
+    relationship(SCOUT_BUILT_ON_SCHEMA, scanned, publicImage, undefined)
   }
   return { nodes, relationships, imageLinks }
-}
-
-interface TagSource {
-  size?: string
-  flavor?: string
-  runtime?: string
-  slim?: string
-}
-
-function tagProperties(
-  name: string,
-  tag: string,
-  osTag: string,
-  source: TagSource,
-  vulnerabilities: VulnerabilityCounts | undefined
-): Record<string, PropertyValue | undefined> {
-  return {
-    name,
-    tag,
-    size: source.size,
-    flavor: source.flavor?.toLowerCase(),
-    os: inferOs(osTag, source.flavor),
-    runtime: source.runtime,
-    is_slim: isSlim(osTag, source.slim),
-    ...countProperties(vulnerabilities)
-  }
-}
-
-function countProperties(counts: VulnerabilityCounts | undefined): Record<string, number | undefined> {
-  return {
-    scout_critical: counts?.critical,
-    scout_high: counts?.high,
-    scout_medium: counts?.medium,
-    scout_low: counts?.low,
-    scout_unspecified: counts?.unspecified
-  }
-}
-
-function defined(values: Record<string, PropertyValue | undefined>): Properties {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Properties
-}
-
-function pick(properties: Properties, names: readonly string[]): Properties {
-  return Object.fromEntries(names.filter((name) => name in properties).map((name) => [name, properties[name]]))
 }
 
 function unique(values: readonly string[]): string[] {

@@ -1,9 +1,12 @@
 /**
  * The graph, declared once. Cartography's `docker_scout` data model (labels, keys, properties,
  * relationships, the BUILT_ON match link) plus what `graph-mode: extended` adds under names of its
- * own. The graph-delta JSON and the Neo4j push are both generated from these declarations.
+ * own. Each property says where its value comes from (Cartography's `PropertyRef`): the delta is
+ * computed from these declarations, so no property exists that the schema does not list, and the
+ * graph-delta JSON and the Neo4j push are both generated from them.
  */
-
+import { fixCounts, inferOs, isSlim } from '../report/derive.js'
+import { SEVERITIES, type BaseImage, type ImageDetails, type Recommendation, type VulnerabilityCounts } from '../types/report.js'
 import type { GraphMode } from '../types/settings.js'
 
 export const MODULE_NAME = 'cartography:docker_scout'
@@ -13,52 +16,144 @@ export const PUBLIC_IMAGE_TAG = 'DockerScoutPublicImageTag'
 /** Extended mode: the scanned image itself, which Cartography does not keep. */
 export const SCANNED_IMAGE = 'ScoutGraphImage'
 
-const COUNT_PROPERTIES = ['scout_critical', 'scout_high', 'scout_medium', 'scout_low', 'scout_unspecified'] as const
+export type NodeLabel = typeof PUBLIC_IMAGE | typeof PUBLIC_IMAGE_TAG | typeof SCANNED_IMAGE
+export type RelationshipType = 'BUILT_FROM' | 'SHOULD_UPDATE_TO' | 'SCOUT_BUILT_ON'
+export type PropertyValue = string | number | boolean | string[]
+export type Properties = Record<string, PropertyValue>
 
-export interface NodeSchema {
-  label: string
-  /** Written in both modes, exactly as Cartography writes them. */
-  properties: readonly string[]
-  /** Written only in extended mode. */
-  extended: readonly string[]
-  /** The whole node exists only in extended mode. */
-  extendedOnly?: boolean
-}
-
-export interface RelationshipSchema {
-  type: string
+/** A property, where its value comes from, and in which mode it is written. Undefined means "not set". */
+export interface PropertyRef<Source> {
+  name: string
+  /** Where the value is read from, in the report's words (for people; `value` is what runs). */
   from: string
-  to: string
-  properties: readonly string[]
-  extended: readonly string[]
+  value(source: Source): PropertyValue | undefined
+  /** Written only in extended mode. */
+  extended?: true
+}
+
+interface ElementSchema<Source> {
+  properties: readonly PropertyRef<Source>[]
+  /** The whole element exists only in extended mode. */
   extendedOnly?: boolean
 }
 
-export const NODES: readonly NodeSchema[] = [
-  {
-    label: PUBLIC_IMAGE,
-    properties: ['name', 'tag', 'alternative_tags', 'version', 'digest'],
-    extended: COUNT_PROPERTIES
-  },
-  {
-    label: PUBLIC_IMAGE_TAG,
-    properties: ['name', 'tag', 'alternative_tags', 'size', 'flavor', 'os', 'runtime', 'is_slim'],
-    extended: COUNT_PROPERTIES
-  },
-  { label: SCANNED_IMAGE, properties: [], extended: ['reference', 'digest'], extendedOnly: true }
-]
+export interface NodeSchema<Source = void> extends ElementSchema<Source> {
+  label: NodeLabel
+}
 
-export const RELATIONSHIPS: readonly RelationshipSchema[] = [
-  { type: 'BUILT_FROM', from: PUBLIC_IMAGE, to: PUBLIC_IMAGE_TAG, properties: [], extended: [] },
-  {
-    type: 'SHOULD_UPDATE_TO',
-    from: PUBLIC_IMAGE,
-    to: PUBLIC_IMAGE_TAG,
-    properties: ['benefits', 'fix_critical', 'fix_high', 'fix_medium', 'fix_low'],
-    extended: ['scout_kind']
-  },
-  { type: 'SCOUT_BUILT_ON', from: SCANNED_IMAGE, to: PUBLIC_IMAGE, properties: [], extended: [], extendedOnly: true }
-]
+export interface RelationshipSchema<Source = void> extends ElementSchema<Source> {
+  type: RelationshipType
+  from: NodeLabel
+  to: NodeLabel
+}
+
+/** The base image of a report: its `Base image is` line and the key/value rows under it. */
+export interface PublicImageSource {
+  base: BaseImage
+}
+
+/** A tag node: the base's own tag (from the base rows) or a recommended tag (from its table record). */
+export interface TagSource {
+  name: string
+  tag: string
+  /** The tag Cartography infers the OS from: the `Base image is` line's tag for the base, the record's tag otherwise. */
+  osTag: string
+  details: ImageDetails
+  vulnerabilities?: VulnerabilityCounts
+  alternativeTags?: string[]
+}
+
+/** A recommendation record, and the base it moves from. */
+export interface UpdateSource {
+  recommendation: Recommendation
+  baseVulnerabilities?: VulnerabilityCounts
+}
+
+/** The Target block of a report. */
+export interface ScannedSource {
+  reference: string
+  digest?: string
+}
+
+/** `scout_critical` … `scout_unspecified` (extended): the counts of a vulnerabilities row. */
+function countRefs<Source>(counts: (source: Source) => VulnerabilityCounts | undefined, from: string): PropertyRef<Source>[] {
+  return (['critical', 'high', 'medium', 'low', 'unspecified'] as const).map((severity) => ({
+    name: `scout_${severity}`,
+    from: `${from}: ${severity}`,
+    value: (source: Source) => counts(source)?.[severity],
+    extended: true
+  }))
+}
+
+export const PUBLIC_IMAGE_SCHEMA: NodeSchema<PublicImageSource> = {
+  label: PUBLIC_IMAGE,
+  properties: [
+    { name: 'name', from: 'Base image is: repository', value: ({ base }) => base.name },
+    { name: 'tag', from: 'Name row, else the Base image is tag', value: ({ base }) => base.tag },
+    { name: 'alternative_tags', from: 'supported tag(s) note ([] when none)', value: ({ base }) => base.supportedTags },
+    { name: 'version', from: 'Runtime row', value: ({ base }) => base.runtime },
+    { name: 'digest', from: 'Digest row', value: ({ base }) => base.digest },
+    ...countRefs<PublicImageSource>(({ base }) => base.vulnerabilities, 'Vulnerabilities row')
+  ]
+}
+
+export const PUBLIC_IMAGE_TAG_SCHEMA: NodeSchema<TagSource> = {
+  label: PUBLIC_IMAGE_TAG,
+  properties: [
+    { name: 'name', from: 'Base image is: repository', value: (tag) => tag.name },
+    { name: 'tag', from: 'the tag', value: (tag) => tag.tag },
+    { name: 'alternative_tags', from: 'Also known as, merged per tag', value: (tag) => tag.alternativeTags },
+    { name: 'size', from: 'Size row or bullet', value: (tag) => tag.details.size },
+    { name: 'flavor', from: 'Flavor row or bullet, lowercased', value: (tag) => tag.details.flavor?.toLowerCase() },
+    { name: 'os', from: 'Cartography infer_image_os(tag, flavor)', value: (tag) => inferOs(tag.osTag, tag.details.flavor) },
+    { name: 'runtime', from: 'Runtime row or bullet', value: (tag) => tag.details.runtime },
+    { name: 'is_slim', from: 'Slim ✓ (or v), or "slim" in the tag', value: (tag) => isSlim(tag.osTag, tag.details.slim) },
+    ...countRefs<TagSource>((tag) => tag.vulnerabilities, 'Vulnerabilities row or column')
+  ]
+}
+
+export const SCANNED_IMAGE_SCHEMA: NodeSchema<ScannedSource> = {
+  label: SCANNED_IMAGE,
+  extendedOnly: true,
+  properties: [
+    { name: 'reference', from: 'Target row', value: (image) => image.reference, extended: true },
+    { name: 'digest', from: 'digest row (short)', value: (image) => image.digest, extended: true }
+  ]
+}
+
+export const BUILT_FROM_SCHEMA: RelationshipSchema = { type: 'BUILT_FROM', from: PUBLIC_IMAGE, to: PUBLIC_IMAGE_TAG, properties: [] }
+
+export const SHOULD_UPDATE_TO_SCHEMA: RelationshipSchema<UpdateSource> = {
+  type: 'SHOULD_UPDATE_TO',
+  from: PUBLIC_IMAGE,
+  to: PUBLIC_IMAGE_TAG,
+  properties: [
+    { name: 'benefits', from: 'Benefits bullets', value: ({ recommendation }) => recommendation.benefits },
+    ...SEVERITIES.map((severity): PropertyRef<UpdateSource> => ({
+      name: `fix_${severity}`,
+      from: `base count minus recommended count (${severity}), when above 0`,
+      value: ({ recommendation, baseVulnerabilities }) => {
+        const fixes = fixCounts(baseVulnerabilities, recommendation.vulnerabilities)[severity]
+        return fixes > 0 ? fixes : undefined
+      }
+    })),
+    { name: 'scout_kind', from: 'the table: refresh or update', value: ({ recommendation }) => recommendation.kind, extended: true }
+  ]
+}
+
+export const SCOUT_BUILT_ON_SCHEMA: RelationshipSchema = {
+  type: 'SCOUT_BUILT_ON',
+  from: SCANNED_IMAGE,
+  to: PUBLIC_IMAGE,
+  properties: [],
+  extendedOnly: true
+}
+
+export type AnyNodeSchema = NodeSchema<PublicImageSource> | NodeSchema<TagSource> | NodeSchema<ScannedSource>
+export type AnyRelationshipSchema = RelationshipSchema | RelationshipSchema<UpdateSource>
+
+export const NODES: readonly AnyNodeSchema[] = [PUBLIC_IMAGE_SCHEMA, PUBLIC_IMAGE_TAG_SCHEMA, SCANNED_IMAGE_SCHEMA]
+export const RELATIONSHIPS: readonly AnyRelationshipSchema[] = [BUILT_FROM_SCHEMA, SHOULD_UPDATE_TO_SCHEMA, SCOUT_BUILT_ON_SCHEMA]
 
 /** `(:Image)-[:BUILT_ON]->(:DockerScoutPublicImage)`, matched by digest prefix on `_ont_digest`. */
 export const IMAGE_LINK = {
@@ -69,27 +164,28 @@ export const IMAGE_LINK = {
   properties: { _sub_resource_label: 'DockerScout', _sub_resource_id: 'global' }
 } as const
 
-export function nodeSchema(label: string): NodeSchema {
-  const schema = NODES.find((node) => node.label === label)
-  if (schema === undefined) throw new Error(`unknown node label ${label}`)
-  return schema
-}
-
-export function relationshipSchema(type: string): RelationshipSchema {
-  const schema = RELATIONSHIPS.find((relationship) => relationship.type === type)
-  if (schema === undefined) throw new Error(`unknown relationship type ${type}`)
-  return schema
-}
-
 /** The properties an element carries in a mode, in declaration order. */
-export function propertyNames(schema: NodeSchema | RelationshipSchema, mode: GraphMode): readonly string[] {
-  if (mode !== 'extended') return schema.properties
-  let names = extendedNames.get(schema)
-  if (names === undefined) extendedNames.set(schema, (names = [...schema.properties, ...schema.extended]))
-  return names
+/** What every schema has, whatever part of a report it reads. */
+interface SchemaShape {
+  properties: readonly { name: string; extended?: true }[]
+  extendedOnly?: boolean
 }
-const extendedNames = new WeakMap<NodeSchema | RelationshipSchema, readonly string[]>()
 
-export function inMode(schema: NodeSchema | RelationshipSchema, mode: GraphMode): boolean {
+export function propertyNames(schema: SchemaShape, mode: GraphMode): readonly string[] {
+  return schema.properties.filter((ref) => mode === 'extended' || !ref.extended).map((ref) => ref.name)
+}
+
+export function inMode(schema: SchemaShape, mode: GraphMode): boolean {
   return mode === 'extended' || !schema.extendedOnly
+}
+
+/** An element's properties in a mode, each computed by its reference; a value that is undefined is not set. */
+export function propertiesOf<Source>(schema: ElementSchema<Source>, source: Source, mode: GraphMode): Properties {
+  const properties: Properties = {}
+  for (const ref of schema.properties) {
+    if (ref.extended && mode !== 'extended') continue
+    const value = ref.value(source)
+    if (value !== undefined) properties[ref.name] = value
+  }
+  return properties
 }
