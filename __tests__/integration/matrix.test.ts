@@ -8,11 +8,11 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INPUTS } from '../../src/inputs.js'
 import { FAKE_DOCKER, finished, ROOT, runAction } from '../kit/helpers.js'
-import { canonicalGraph, startNeo4j, type TestNeo4j } from '../kit/services/neo4j.js'
+import { canonicalGraph, type TestNeo4j, useNeo4j } from '../kit/services/neo4j.js'
 
 const SHARDS = 3
 const TAG = 1_800_000_000
@@ -24,14 +24,8 @@ let db: TestNeo4j
 let root: string
 let state: string
 
-beforeAll(async () => {
-  db = await startNeo4j()
-})
-afterAll(async () => {
-  await db?.stop()
-})
+useNeo4j((started) => (db = started))
 beforeEach(async () => {
-  await db.clear()
   root = await mkdtemp(path.join(os.tmpdir(), 'sg-matrix-'))
   state = path.join(root, 'docker-state')
   await mkdir(state)

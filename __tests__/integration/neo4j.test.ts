@@ -5,7 +5,7 @@ import { cp, mkdtemp, readdir, readFile, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import neo4j from 'neo4j-driver'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { buildDelta, type GraphDelta, type IngestedReport } from '../../src/graph/delta.js'
 import { runPipeline } from '../../src/pipeline.js'
 import { parseReport } from '../../src/report/parse.js'
@@ -16,20 +16,12 @@ import { EXPECTED_SCENARIO_1, TAG } from '../kit/expected-graph.js'
 import { CARTOGRAPHY, WILD, fixture, fixtureFiles, runAction } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import { runCartography } from '../kit/services/cartography.js'
-import { canonicalGraph, freePort, startNeo4j, type TestNeo4j } from '../kit/services/neo4j.js'
+import { canonicalGraph, freePort, type TestNeo4j, useNeo4j } from '../kit/services/neo4j.js'
 import type { GraphMode, Neo4jSettings } from '../../src/types/settings.js'
 
 let db: TestNeo4j
 
-beforeAll(async () => {
-  db = await startNeo4j()
-})
-afterAll(async () => {
-  await db?.stop()
-})
-beforeEach(async () => {
-  await db.clear()
-})
+useNeo4j((started) => (db = started))
 
 function target(overrides: Partial<Neo4jSettings> = {}): Neo4jSettings {
   return { uri: db.uri, user: db.user, password: db.password, cleanup: false, retrySeconds: 5, ...overrides }

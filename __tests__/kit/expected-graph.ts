@@ -1,5 +1,29 @@
 /** The graph of `fixtures/cartography-docker-scout/expected.md`, written out by hand from that file. */
 
+/** The benefits of the `25-alpine` refresh in Cartography's ECR report. */
+export const ECR_BENEFITS_REFRESH = [
+  'Same OS detected',
+  'Minor runtime version update',
+  'Newer image for same tag',
+  'Image contains 9 fewer packages',
+  'Tag was pushed more recently',
+  'Image has similar size',
+  'Image introduces no new vulnerability but removes 2'
+]
+
+/** The "Also known as" tags of the `slim` record in Cartography's ECR and GitLab reports. */
+export const SLIM_ALIASES = [
+  '25.8.1-slim',
+  '25.8-slim',
+  'current-slim',
+  '25-slim',
+  'bookworm-slim',
+  '25-bookworm-slim',
+  '25.8-bookworm-slim',
+  '25.8.1-bookworm-slim',
+  'current-bookworm-slim'
+]
+
 export const TAG = 123456789
 
 const publicImage = { label: 'DockerScoutPublicImage', id: 'node:25-alpine' }
@@ -57,17 +81,7 @@ export const EXPECTED_SCENARIO_1 = {
       properties: {
         name: 'node',
         tag: 'slim',
-        alternative_tags: [
-          '25.8.1-slim',
-          '25.8-slim',
-          'current-slim',
-          '25-slim',
-          'bookworm-slim',
-          '25-bookworm-slim',
-          '25.8-bookworm-slim',
-          '25.8.1-bookworm-slim',
-          'current-bookworm-slim'
-        ],
+        alternative_tags: SLIM_ALIASES,
         size: '79 MB',
         runtime: '22',
         is_slim: true
@@ -81,15 +95,7 @@ export const EXPECTED_SCENARIO_1 = {
       from: publicImage,
       to: tagRef('25-alpine'),
       properties: {
-        benefits: [
-          'Same OS detected',
-          'Minor runtime version update',
-          'Newer image for same tag',
-          'Image contains 9 fewer packages',
-          'Tag was pushed more recently',
-          'Image has similar size',
-          'Image introduces no new vulnerability but removes 2'
-        ],
+        benefits: ECR_BENEFITS_REFRESH,
         fix_high: 2
       }
     },

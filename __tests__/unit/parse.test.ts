@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { parseReport } from '../../src/report/parse.js'
+import { ECR_BENEFITS_REFRESH, SLIM_ALIASES } from '../kit/expected-graph.js'
 import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from '../kit/helpers.js'
 
 const NODE_25_SUPPORTED = ['25-alpine3.23', 'alpine', 'alpine3.23', 'current-alpine', 'current-alpine3.23']
-const ECR_BENEFITS_REFRESH = [
-  'Same OS detected',
-  'Minor runtime version update',
-  'Newer image for same tag',
-  'Image contains 9 fewer packages',
-  'Tag was pushed more recently',
-  'Image has similar size',
-  'Image introduces no new vulnerability but removes 2'
-]
-const SLIM_ALIASES = [
-  '25.8.1-slim',
-  '25.8-slim',
-  'current-slim',
-  '25-slim',
-  'bookworm-slim',
-  '25-bookworm-slim',
-  '25.8-bookworm-slim',
-  '25.8.1-bookworm-slim',
-  'current-bookworm-slim'
-]
 
 describe('Cartography fixtures: the values Cartography gets', () => {
   it('reads the ECR report', () => {

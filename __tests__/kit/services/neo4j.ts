@@ -8,6 +8,7 @@ import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import neo4j, { type Driver } from 'neo4j-driver'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { ROOT } from '../helpers.js'
 
 export interface TestNeo4j {
@@ -164,4 +165,22 @@ export async function canonicalGraph(db: TestNeo4j): Promise<CanonicalGraph> {
       )
       .sort()
   }
+}
+
+/**
+ * One Neo4j for a test file: started before its tests (`started` receives it), emptied before each
+ * test, stopped after the last.
+ */
+export function useNeo4j(started: (db: TestNeo4j) => void): void {
+  let db: TestNeo4j | undefined
+  beforeAll(async () => {
+    db = await startNeo4j()
+    started(db)
+  })
+  afterAll(async () => {
+    await db?.stop()
+  })
+  beforeEach(async () => {
+    await db?.clear()
+  })
 }
