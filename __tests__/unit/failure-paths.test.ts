@@ -89,17 +89,12 @@ describe('a Scout that fails the ways the real one does', () => {
   })
 
   it('ends a timeout on time when a grandchild left the process group and holds stderr open', async () => {
-    const started = Date.now()
     const result = await scan(['setsid:1'], { 'timeout-seconds': '1', retries: '0' })
     expect(result['setsid:1'].error).toBe('timed out after 1s (killed with its children)')
-    // The grandchild sleeps 300 s with our pipe open: waiting for it would take minutes.
-    expect(Date.now() - started).toBeLessThan(30_000)
+    // The grandchild sleeps 300 s with the pipe open: it is still alive, so the scan did not wait for it.
     const grandchild = Number(await readFile(path.join(state, 'setsid-pid'), 'utf8'))
-    try {
-      process.kill(grandchild, 'SIGKILL')
-    } catch {
-      // Already gone.
-    }
+    expect(() => process.kill(grandchild, 0)).not.toThrow()
+    process.kill(grandchild, 'SIGKILL')
   })
 
   it('gives Scout only what it needs: no INPUT_*, no other sink credential, no GitHub token', async () => {
