@@ -199,6 +199,17 @@ describe('the matrix and the report files', () => {
     expect(result.errors).toEqual([])
   })
 
+  it('keeps a report read from the output folder itself in place, without a second copy beside it', async () => {
+    await mkdir(path.join(outputDir, 'reports'), { recursive: true })
+    const mine = path.join(outputDir, 'reports', 'mine.txt')
+    await writeFile(mine, await readFile(ECR))
+    const settings = await buildSettings({ reports: mine, 'output-dir': outputDir, 'fail-on': 'none', 'update-tag': '7' }, asGiven)
+    await runPipeline(settings, host)
+    expect(await readdir(path.join(outputDir, 'reports'))).toEqual(['mine.txt'])
+    const manifest = JSON.parse(await readFile(path.join(outputDir, 'scout-graph-leg.json'), 'utf8'))
+    expect(manifest.reports).toEqual([{ image: 'registry.example.test/example/app:1.2.3', file: 'reports/mine.txt' }])
+  })
+
   it('reads a report once when reports: and legs: both reach it, taking only the newest attempt', async () => {
     const legs = await mkdtemp(path.join(os.tmpdir(), 'sg-legs-twice-'))
     for (const [attempt, report] of [

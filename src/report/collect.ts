@@ -22,6 +22,8 @@ export const REPORTS_FOLDER = 'reports'
 /** A report read from a file the user named, with its bytes, to be placed in the output folder. */
 export interface ReadReport {
   outcome: ImageOutcome
+  /** The file it was read from. */
+  path: string
   bytes?: Uint8Array
 }
 
@@ -81,7 +83,8 @@ export async function readReportFiles(
         const failed = (reason: string): ReadReport => {
           host.warning(`${source}: ${reason}`)
           return {
-            outcome: { ...(image ? { image } : {}), source, parsed: { status: 'undecodable', reason, warnings: [], recommendations: [] } }
+            outcome: { ...(image ? { image } : {}), source, parsed: { status: 'undecodable', reason, warnings: [], recommendations: [] } },
+            path: file
           }
         }
         let bytes: Uint8Array
@@ -99,7 +102,7 @@ export async function readReportFiles(
         const parsed = parseReport(bytes)
         if (parsed.status !== 'report') host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`)
         for (const warning of parsed.warnings) host.warning(`${source}: ${warning}`)
-        return { outcome: { ...(image ? { image } : {}), source, parsed }, bytes }
+        return { outcome: { ...(image ? { image } : {}), source, parsed }, path: file, bytes }
       })
     )
   )
@@ -125,8 +128,8 @@ async function readRegularFile(file: string): Promise<Uint8Array | 'not-regular'
 /**
  * Writes every read report into `<outputDir>/reports/` under a name made from its image (a later
  * report of the same image gets `-2`, `-3`…; one with no image at all, from its content), and returns
- * the outcomes with `file` set there. Scanned reports are there already. Nothing is written outside
- * the folder: names are made, never taken from the input.
+ * the outcomes with `file` set there. Scanned reports are there already, and so is a report read from
+ * the folder itself. Nothing is written outside the folder: names are made, never taken from the input.
  */
 export async function placeReports(
   scanned: readonly ImageOutcome[],
@@ -137,10 +140,18 @@ export async function placeReports(
   await mkdir(folder, { recursive: true })
   const taken = new Set(scanned.flatMap((outcome) => (outcome.file ? [path.basename(outcome.file)] : [])))
   const ordered = [...read].sort((a, b) => compareCodePoints(a.outcome.source, b.outcome.source))
+  // A report already in the folder (a run reading an earlier run's reports) keeps its place: no second copy beside it.
+  const inPlace = (report: ReadReport) => report.bytes !== undefined && path.dirname(path.resolve(report.path)) === path.resolve(folder)
+  for (const report of ordered) if (inPlace(report)) taken.add(path.basename(report.path))
   const placed: ImageOutcome[] = []
-  for (const { outcome, bytes } of ordered) {
+  for (const report of ordered) {
+    const { outcome, bytes } = report
     if (bytes === undefined) {
       placed.push(outcome)
+      continue
+    }
+    if (inPlace(report)) {
+      placed.push({ ...outcome, file: path.resolve(report.path) })
       continue
     }
     const identity = outcome.image ?? (outcome.parsed?.target || `sha256:${createHash('sha256').update(bytes).digest('hex')}`)
