@@ -4,14 +4,13 @@
  * a real Neo4j, each into its own folder (what its artifact holds); the last job reads the legs'
  * manifests from those folders, writes one summary and runs cleanup.
  */
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INPUTS } from '../../src/inputs.js'
-import { FAKE_DOCKER, finished, ROOT, runAction } from '../kit/helpers.js'
+import { FAKE_DOCKER, ROOT, runAction } from '../kit/helpers.js'
 import { canonicalGraph, type TestNeo4j, useNeo4j } from '../kit/services/neo4j.js'
 
 const SHARDS = 3
@@ -162,15 +161,6 @@ describe('the sharded matrix, end to end', () => {
 
 describe('the example workflows', () => {
   const inputs = new Set(INPUTS.map((spec) => spec.name))
-  const workflows = ['pull-request.yml', 'weekly.yml', 'nightly-matrix.yml'].map((name) => path.join(ROOT, 'examples', 'workflows', name))
-
-  it('pass actionlint', async () => {
-    const actionlint = path.join(ROOT, '.cache', 'bin', 'actionlint')
-    expect(existsSync(actionlint), 'scripts/provision.sh builds actionlint').toBe(true)
-    const result = await finished(actionlint, ['-no-color', ...workflows], { PATH: process.env.PATH, HOME: process.env.HOME })
-    expect(result.stdout).toBe('')
-    expect(result.code).toBe(0)
-  })
 
   for (const name of ['pull-request.yml', 'weekly.yml', 'nightly-matrix.yml']) {
     it(`${name} is a workflow whose scout-graph-action steps use only declared inputs`, async () => {

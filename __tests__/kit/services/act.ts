@@ -28,6 +28,8 @@ export interface WorkflowOptions {
   secrets?: Record<string, string>
   /** The GitHub API the action's node process talks to (the local stand-in). */
   githubApiUrl?: string
+  /** Run this job of the workflow only. */
+  job?: string
 }
 
 export interface WorkflowRun {
@@ -86,6 +88,7 @@ export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun
     event,
     '-W',
     '.github/workflows/test.yml',
+    ...(options.job ? ['-j', options.job] : []),
     '-e',
     eventFile,
     '-P',

@@ -1,0 +1,38 @@
+/** The workflows: actionlint on all of them, and the self-test job of CI under act, as GitHub would run it. */
+import { existsSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { finished, ROOT } from '../kit/helpers.js'
+import { runWorkflow } from '../kit/services/act.js'
+
+describe('every workflow, the project’s and the examples', () => {
+  it('passes actionlint', async () => {
+    const actionlint = path.join(ROOT, '.cache', 'bin', 'actionlint')
+    expect(existsSync(actionlint), 'scripts/provision.sh builds actionlint').toBe(true)
+    const files: string[] = []
+    for (const dir of ['.github/workflows', 'examples/workflows']) {
+      for (const name of await readdir(path.join(ROOT, dir))) files.push(path.join(ROOT, dir, name))
+    }
+    expect(files.length).toBeGreaterThanOrEqual(5)
+    const result = await finished(actionlint, ['-no-color', ...files], { PATH: process.env.PATH, HOME: process.env.HOME })
+    expect(result.stdout).toBe('')
+    expect(result.code).toBe(0)
+  })
+})
+
+describe("the project's CI", () => {
+  it('self-test: runs the action on the example reports and checks its outputs in a later step', async () => {
+    const reports = path.join(ROOT, 'examples', 'reports')
+    const files: Record<string, Buffer> = {}
+    for (const name of await readdir(reports)) files[`examples/reports/${name}`] = await readFile(path.join(reports, name))
+    const run = await runWorkflow({
+      workflow: await readFile(path.join(ROOT, '.github', 'workflows', 'ci.yml'), 'utf8'),
+      job: 'self-test',
+      files
+    })
+    expect(run.code, run.log).toBe(0)
+    expect(run.log).toContain('self-test bases: alpine:3 node:22 node:25-alpine')
+    expect(run.log).toContain('Job succeeded')
+  })
+})

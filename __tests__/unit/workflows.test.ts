@@ -1,0 +1,53 @@
+/** The project's workflows and the examples are hardened as GitHub's guidance asks. */
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import { ROOT } from '../kit/helpers.js'
+
+interface Workflow {
+  on: unknown
+  permissions?: unknown
+  jobs: Record<string, { permissions?: unknown; steps?: { uses?: string; run?: string }[] }>
+}
+
+async function workflows(): Promise<[string, string][]> {
+  const found: [string, string][] = []
+  for (const dir of ['.github/workflows', 'examples/workflows']) {
+    for (const name of await readdir(path.join(ROOT, dir)))
+      found.push([`${dir}/${name}`, await readFile(path.join(ROOT, dir, name), 'utf8')])
+  }
+  return found
+}
+
+describe('workflows', () => {
+  it('pin every third-party action to a full commit SHA, with its version in a comment', async () => {
+    const all = await workflows()
+    expect(all.length).toBeGreaterThanOrEqual(5)
+    let pinned = 0
+    for (const [file, text] of all) {
+      for (const [, uses, comment] of text.matchAll(/uses:\s*(\S+)(.*)$/gm)) {
+        // Local actions, and this action itself in the examples (users pick their own ref).
+        if (uses.startsWith('./') || uses.startsWith('org/scout-graph-action@')) continue
+        expect(uses, file).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/)
+        expect(comment, `${file}: ${uses}`).toMatch(/# v\d+\.\d+\.\d+/)
+        pinned++
+      }
+    }
+    expect(pinned).toBeGreaterThan(5)
+  })
+
+  it('set least-privilege permissions, never run pull_request_target, and keep expressions out of run scripts', async () => {
+    for (const [file, text] of await workflows()) {
+      const workflow = parse(text) as Workflow
+      expect(workflow.permissions ?? Object.values(workflow.jobs).every((job) => job.permissions), file).toBeTruthy()
+      expect(JSON.stringify(workflow.on), file).not.toContain('pull_request_target')
+      for (const job of Object.values(workflow.jobs)) {
+        for (const step of job.steps ?? []) {
+          // Values reach scripts through env:, never spliced into the shell text.
+          if (step.run) expect(step.run, file).not.toMatch(/\$\{\{/)
+        }
+      }
+    }
+  })
+})
