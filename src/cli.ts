@@ -11,11 +11,12 @@ import { INPUTS, type RawInputs } from './inputs.js'
 import { errorLine, redact } from './messages.js'
 import { runPipeline, type RunResult } from './pipeline.js'
 import { renderTable } from './publish/table.js'
+import { VERSION } from './version.js'
 import { matchReportFiles } from './report/files.js'
 import { InputError, buildSettings } from './settings/index.js'
 
 /** Flags of the CLI alone; every other flag is an action input. */
-const CLI_FLAGS = ['json', 'summary-file', 'help']
+const CLI_FLAGS = ['json', 'summary-file', 'help', 'version']
 
 /** What the CLI reads from its environment besides the inputs' own variables (listed from INPUTS). */
 const OTHER_ENVIRONMENT: [string, string][] = [
@@ -35,6 +36,7 @@ name (--neo4j-uri, --update-tag 5, --fail-on outdated, ...); booleans as --flag 
   --json                 print the recommendations JSON instead of the table
   --summary-file PATH    write the job-summary Markdown there
   --help                 show this help
+  --version              print the version
 
 Environment (a flag, when given, wins):
 ${INPUTS.filter((spec) => spec.env)
@@ -61,6 +63,7 @@ interface CommandLine {
   raw: RawInputs
   json: boolean
   help: boolean
+  version: boolean
   summaryFile?: string
 }
 
@@ -74,6 +77,10 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
   }
   if (commandLine.help) {
     streams.stdout(USAGE)
+    return 0
+  }
+  if (commandLine.version) {
+    streams.stdout(`${VERSION}\n`)
     return 0
   }
   const host = cliHost(streams, commandLine.summaryFile)
@@ -95,7 +102,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
 }
 
 function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): CommandLine {
-  const booleans = new Set([...INPUTS.filter((spec) => spec.kind === 'boolean').map((spec) => spec.name), 'json', 'help'])
+  const booleans = new Set([...INPUTS.filter((spec) => spec.kind === 'boolean').map((spec) => spec.name), 'json', 'help', 'version'])
   // A bare boolean flag means true; `--flag=false` is passed through as it is.
   const args = argv.map((arg) => (arg.startsWith('--') && booleans.has(arg.slice(2)) ? `${arg}=true` : arg))
   const names = [...INPUTS.map((spec) => spec.name), ...CLI_FLAGS]
@@ -108,7 +115,13 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Comm
   }
   const flag = (name: string): boolean => values[name] !== undefined && values[name] !== 'false'
   const summaryFile = values['summary-file']
-  return { raw, json: flag('json'), help: flag('help'), ...(summaryFile ? { summaryFile: path.resolve(summaryFile) } : {}) }
+  return {
+    raw,
+    json: flag('json'),
+    help: flag('help'),
+    version: flag('version'),
+    ...(summaryFile ? { summaryFile: path.resolve(summaryFile) } : {})
+  }
 }
 
 function cliHost(streams: CliStreams, summaryFile: string | undefined): Host {

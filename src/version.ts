@@ -1,2 +1,2 @@
-/** This release; written as `_module_version` on the graph. A test keeps it equal to package.json. */
+/** This release: written as `_module_version` on the graph, printed by `--version`. A test keeps it equal to package.json; scripts/release.mjs checks both. */
 export const VERSION = '0.1.0'
