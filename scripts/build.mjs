@@ -24,6 +24,8 @@ const result = await build({
   sourcesContent: false,
   legalComments: 'none',
   metafile: true,
+  // Paths as the checkout names them, so a node_modules that is a link builds the same bundle.
+  preserveSymlinks: true,
   logLevel: 'warning',
   // CommonJS dependencies call require() for Node built-ins; ESM output has none of its own.
   banner: { js: "import { createRequire as __sgRequire } from 'node:module'; const require = __sgRequire(import.meta.url);" }

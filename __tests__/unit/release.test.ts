@@ -24,7 +24,9 @@ describe('scripts/release.mjs', () => {
   it('refuses a stale dist/ or an unbumped version, then tags vX.Y.Z and moves vX', async () => {
     const clone = path.join(await mkdtemp(path.join(os.tmpdir(), 'sg-release-')), 'repo')
     await run('git', ['clone', '-q', ROOT, clone])
+    // The build needs esbuild: borrow this checkout's node_modules (a link, kept out of git's view).
     await symlink(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'))
+    await writeFile(path.join(clone, '.git', 'info', 'exclude'), 'node_modules\n')
     const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.test', '-c', 'user.name=t', ...args], { cwd: clone })
     const release = (...args: string[]) => finished(process.execPath, ['scripts/release.mjs', ...args], process.env, clone)
     const bump = async (version: string) => {
@@ -34,7 +36,10 @@ describe('scripts/release.mjs', () => {
       await writeFile(versionTs, (await readFile(versionTs, 'utf8')).replace(/VERSION = '[^']+'/, `VERSION = '${version}'`))
       const changelog = path.join(clone, 'CHANGELOG.md')
       await writeFile(changelog, (await readFile(changelog, 'utf8')).replace('## Unreleased', `## Unreleased\n\n## ${version}`))
-      await git('commit', '-qam', `release ${version}`)
+      // The version is in the bundle: a release commit carries its rebuilt dist/.
+      await run(process.execPath, ['scripts/build.mjs'], { cwd: clone })
+      await git('add', '-A')
+      await git('commit', '-qm', `release ${version}`)
     }
     await git('tag', '-a', `v${VERSION}`, '-m', 'earlier')
 
