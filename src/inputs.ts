@@ -41,6 +41,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'artifact-retention-days', kind: 'integer' },
   { name: 'summary', kind: 'boolean', default: 'true' },
   { name: 'comment', kind: 'string', default: 'auto' },
+  { name: 'comment-key', kind: 'string', default: '${{ toJSON(matrix) }}' },
   { name: 'github-token', kind: 'secret', default: '${{ github.token }}', env: ['GITHUB_TOKEN'] },
   { name: 'neo4j-uri', kind: 'string', env: ['NEO4J_URI'] },
   { name: 'neo4j-user', kind: 'string', default: 'neo4j', env: ['NEO4J_USER'] },

@@ -104,8 +104,8 @@ jobs:
     })
     afterAll(() => api.close())
 
-    it('writes the sticky comment through the API, then updates it in place on a re-run', async () => {
-      const workflow = `
+    it('writes the sticky comment through the API, then updates it in place when the image list changes', async () => {
+      const workflow = (reports: string) => `
 on: pull_request
 jobs:
   check:
@@ -114,13 +114,13 @@ jobs:
       - uses: actions/checkout@v4
       - uses: ./
         with:
-          reports: reports/*.txt
+          reports: ${reports}
           fail-on: none
           upload-artifact: false
 `
       const payload = { pull_request: { number: 7 }, repository: { name: 'r', owner: { login: 'o' }, full_name: 'o/r' } }
-      const options = { files: await fixtures(), event: 'pull_request' as const, payload, workflow, githubApiUrl: api.url }
-      const first = await runWorkflow(options)
+      const options = { files: await fixtures(), event: 'pull_request' as const, payload, githubApiUrl: api.url }
+      const first = await runWorkflow({ ...options, workflow: workflow('reports/*.txt') })
       expect(first.code, first.log).toBe(0)
       const posted = api.calls.filter((call) => call.method === 'POST')
       expect(posted).toHaveLength(1)
@@ -128,7 +128,8 @@ jobs:
       expect(api.comments.at(-1)?.body).toContain('## Docker Scout base image recommendations')
 
       api.calls.length = 0
-      const second = await runWorkflow(options)
+      // The pull request drops an image: the same comment, updated.
+      const second = await runWorkflow({ ...options, workflow: workflow(`reports/${path.basename(ECR)}`) })
       expect(second.code, second.log).toBe(0)
       expect(api.calls.map((call) => call.method)).toEqual(['GET', 'GET', 'PATCH'])
       expect(api.comments.filter((comment) => comment.body.includes('base image recommendations'))).toHaveLength(1)

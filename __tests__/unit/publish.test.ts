@@ -9,7 +9,7 @@ import path from 'node:path'
 import { marked } from 'marked'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/pipeline.js'
-import { COMMENT_LIMIT, commentMarker, publishComment, type CommentTarget } from '../../src/publish/comment.js'
+import { COMMENT_LIMIT, commentMarker, legacyCommentMarker, publishComment, type CommentTarget } from '../../src/publish/comment.js'
 import { annotate, recommendationsJson } from '../../src/publish/outputs.js'
 import { toEntry, type RecommendationEntry } from '../../src/publish/recommendations.js'
 import { renderSummary } from '../../src/publish/summary.js'
@@ -158,6 +158,7 @@ describe('the sticky pull-request comment', () => {
     mode: 'auto',
     token: 'ghs_commentToken0451',
     github: github(),
+    leg: 'null',
     ...overrides
   })
   const images = ['registry.example.test/example/app:1.2.3']
@@ -166,7 +167,7 @@ describe('the sticky pull-request comment', () => {
     const recorded = recordingHost()
     await publishComment(target(), images, 'first summary', recorded.host)
     expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
-    expect(api.comments.at(-1)?.body).toBe(`${commentMarker(github(), images)}\nfirst summary`)
+    expect(api.comments.at(-1)?.body).toBe(`${commentMarker(github(), 'null')}\nfirst summary`)
 
     api.calls.length = 0
     await publishComment(target(), images, 'second summary', recorded.host)
@@ -176,13 +177,33 @@ describe('the sticky pull-request comment', () => {
     expect(recorded.lines.at(-1)).toBe('Updated the pull-request comment https://github.com/o/r/pull/7#issuecomment-103')
   })
 
-  it('keeps one comment per image set and job, so matrix legs do not overwrite one another', async () => {
+  it('keeps one comment per job and leg, so matrix legs do not overwrite one another', async () => {
     const recorded = recordingHost()
-    await publishComment(target(), ['a:1'], 'leg one', recorded.host)
-    await publishComment(target(), ['b:1'], 'leg two', recorded.host)
-    await publishComment(target({ github: { ...github(), job: 'other' } }), ['a:1'], 'other job', recorded.host)
+    await publishComment(target({ leg: 'shard 1/2' }), ['a:1'], 'leg one', recorded.host)
+    await publishComment(target({ leg: 'shard 2/2' }), ['b:1'], 'leg two', recorded.host)
+    await publishComment(target({ github: { ...github(), job: 'other' }, leg: 'shard 1/2' }), ['a:1'], 'other job', recorded.host)
     expect(api.comments.slice(3).map((comment) => comment.body.split('\n')[1])).toEqual(['leg one', 'leg two', 'other job'])
     expect(new Set(api.comments.slice(3).map((comment) => comment.body.split('\n')[0])).size).toBe(3)
+  })
+
+  it('follows the pull request: a changed image list updates the one comment', async () => {
+    const recorded = recordingHost()
+    await publishComment(target(), ['a:1'], 'before', recorded.host)
+    await publishComment(target(), ['a:1', 'new:2'], 'after', recorded.host)
+    const ours = api.comments.filter((comment) => comment.body.startsWith('<!-- scout-graph-action'))
+    expect(ours.map((comment) => comment.body.split('\n')[1])).toEqual(['after'])
+  })
+
+  it('takes over an earlier version’s comment for the same images, and folds away its others as outdated', async () => {
+    api.comments.push(
+      { id: 50, body: `${legacyCommentMarker(github(), images)}\nold summary` },
+      { id: 51, body: `${legacyCommentMarker(github(), ['gone:1'])}\nolder summary` }
+    )
+    const recorded = recordingHost()
+    await publishComment(target(), images, 'new summary', recorded.host)
+    expect(api.calls.filter((call) => call.method === 'POST' && call.url.startsWith('/repos'))).toEqual([])
+    expect(api.comments.find((comment) => comment.id === 50)?.body).toBe(`${commentMarker(github(), 'null')}\nnew summary`)
+    expect(api.minimized).toEqual(['node-51'])
   })
 
   it('fits 65,536 characters, cut at a line with a link to the run', async () => {

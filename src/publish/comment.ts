@@ -1,8 +1,8 @@
 /**
- * One sticky pull-request comment per workflow, job and image set: found again by a hidden marker and
- * updated in place, so matrix legs never overwrite one another and a new push never adds a second
- * comment. It never fails the step: without permission (a fork's pull request) it is a warning, and
- * the job summary carries the same text.
+ * One sticky pull-request comment per workflow, job and matrix leg: found again by a hidden marker and
+ * updated in place, so matrix legs never overwrite one another, a new push never adds a second comment,
+ * and a pull request whose image list changes keeps its one comment. It never fails the step: without
+ * permission (a fork's pull request) it is a warning, and the job summary carries the same text.
  */
 import { createHash } from 'node:crypto'
 import type { Host } from '../host.js'
@@ -11,10 +11,18 @@ import type { CommentMode, GithubContext } from '../types/settings.js'
 /** GitHub refuses a comment body over 65,536 characters. */
 export const COMMENT_LIMIT = 65_536
 
-export function commentMarker(github: GithubContext, images: readonly string[]): string {
-  const key = JSON.stringify([github.workflow ?? '', github.job ?? '', [...new Set(images)].sort()])
-  return `<!-- scout-graph-action ${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`
+const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16)
+
+/** The marker of this job's comment: workflow, job and leg (the shard, or the job's matrix values). */
+export function commentMarker(github: GithubContext, leg: string): string {
+  return `<!-- scout-graph-action:comment ${hash([github.workflow ?? '', github.job ?? '', leg])} -->`
 }
+
+/** What versions before 0.2 keyed a comment by: workflow, job and the image set. */
+export function legacyCommentMarker(github: GithubContext, images: readonly string[]): string {
+  return `<!-- scout-graph-action ${hash([github.workflow ?? '', github.job ?? '', [...new Set(images)].sort()])} -->`
+}
+const LEGACY_MARKER = /^<!-- scout-graph-action [0-9a-f]{16} -->/
 
 export function runUrl(github: GithubContext): string | undefined {
   return github.repository && github.runId ? `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}` : undefined
@@ -34,6 +42,8 @@ export interface CommentTarget {
   mode: CommentMode
   token?: string
   github: GithubContext
+  /** What tells this job's comment apart from its matrix siblings': the shard, or the job's matrix values. */
+  leg: string
 }
 
 /** Creates or updates the comment; returns its URL, or undefined when there is none to write. */
@@ -54,7 +64,8 @@ export async function publishComment(
     return undefined
   }
   const [owner, repo] = github.repository.split('/')
-  const marker = commentMarker(github, images)
+  const marker = commentMarker(github, target.leg)
+  const legacy = legacyCommentMarker(github, images)
   const body = commentBody(marker, markdown, runUrl(github))
   const { getOctokit } = await import('@actions/github')
   const octokit = getOctokit(target.token, { baseUrl: github.apiUrl })
@@ -65,11 +76,20 @@ export async function publishComment(
       issue_number: github.pullRequest,
       per_page: 100
     })
-    const existing = comments.find((comment) => comment.body?.startsWith(marker))
+    // An earlier version's comment for the same image set becomes this one.
+    const existing =
+      comments.find((comment) => comment.body?.startsWith(marker)) ?? comments.find((comment) => comment.body?.startsWith(legacy))
     const written = existing
       ? await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
       : await octokit.rest.issues.createComment({ owner, repo, issue_number: github.pullRequest, body })
     host.info(`${existing ? 'Updated' : 'Created'} the pull-request comment ${written.data.html_url}`)
+    // Earlier versions' comments for other image sets would stay, stale: they are folded away as outdated.
+    for (const stale of comments.filter((comment) => comment.id !== existing?.id && LEGACY_MARKER.test(comment.body ?? ''))) {
+      await octokit.graphql('mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { clientMutationId } }', {
+        id: stale.node_id
+      })
+      host.info(`Minimized an outdated comment of an earlier version: ${stale.html_url}`)
+    }
     return written.data.html_url
   } catch (error) {
     const status = (error as { status?: number }).status

@@ -5,13 +5,14 @@ import { InputError, parseBoolean, parseChoice, parseInteger, splitList } from '
 
 export type PublishingSettings = Pick<
   Settings,
-  'summary' | 'comment' | 'uploadArtifact' | 'artifactName' | 'artifactRetentionDays' | 'failOn' | 'dockerfiles'
+  'summary' | 'comment' | 'commentKey' | 'uploadArtifact' | 'artifactName' | 'artifactRetentionDays' | 'failOn' | 'dockerfiles'
 >
 
 export function publishingSettings(input: (name: string) => string, dockerfiles: string): PublishingSettings {
   return {
     summary: parseBoolean('summary', input('summary')),
     comment: parseChoice('comment', input('comment'), ['auto', 'always', 'never']),
+    commentKey: input('comment-key'),
     uploadArtifact: parseBoolean('upload-artifact', input('upload-artifact')),
     ...(input('artifact-name') ? { artifactName: parseArtifactName(input('artifact-name')) } : {}),
     ...(input('artifact-retention-days')

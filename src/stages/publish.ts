@@ -42,7 +42,12 @@ export async function publishStage(
     const markdown = summary.length <= commentLimit ? summary : renderSummary(entries, { ...options, limit: commentLimit })
     await host.group('Pull-request comment', () =>
       publishComment(
-        { mode: settings.comment, ...(settings.githubToken ? { token: settings.githubToken } : {}), github: settings.github },
+        {
+          mode: settings.comment,
+          ...(settings.githubToken ? { token: settings.githubToken } : {}),
+          github: settings.github,
+          leg: settings.shard ? `shard ${settings.shard.index}/${settings.shard.count}` : settings.commentKey
+        },
         images,
         markdown,
         host

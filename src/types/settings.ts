@@ -111,6 +111,8 @@ export interface Settings {
   scan: ScanSettings
   summary: boolean
   comment: CommentMode
+  /** With workflow and job, what keys the sticky comment when there is no shard (the job's matrix values). */
+  commentKey: string
   githubToken?: string
   /** The run this step belongs to, from the runner's environment (empty off GitHub). */
   github: GithubContext

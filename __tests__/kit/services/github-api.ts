@@ -16,6 +16,8 @@ export interface GithubApiStandIn {
   url: string
   calls: ApiCall[]
   comments: { id: number; body: string }[]
+  /** The node ids of the comments minimized through GraphQL. */
+  minimized: string[]
   /** Answer every call with this status (403, 422…) until cleared. */
   refuseWith?: number
   /** The longest comment body accepted; a longer one gets 422, as GitHub's 65,536-character limit does. */
@@ -39,9 +41,11 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
     url: '',
     calls: [],
     comments: [],
+    minimized: [],
     commentLimit,
     reset() {
       api.calls.length = 0
+      api.minimized.length = 0
       api.comments = [1, 2, 3].map((id) => ({ id, body: `someone else's comment ${id}` }))
       delete api.refuseWith
     },
@@ -61,12 +65,23 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
     }
     if (api.refuseWith)
       return send(api.refuseWith, { message: api.refuseWith === 403 ? 'Resource not accessible by integration' : 'Validation Failed' })
+    if (request.method === 'POST' && url.pathname === '/graphql') {
+      const { variables } = JSON.parse(text) as { query: string; variables: { id: string } }
+      api.minimized.push(variables.id)
+      return send(200, { data: { minimizeComment: { clientMutationId: null } } })
+    }
+    // Comments as GitHub lists them, with their GraphQL node id and URL.
+    const listed = (comment: { id: number; body: string }) => ({
+      ...comment,
+      node_id: `node-${comment.id}`,
+      html_url: `https://github.com/o/r/pull/7#issuecomment-${comment.id}`
+    })
     if (request.method === 'GET' && url.pathname === '/repos/o/r/issues/7/comments') {
       const page = Number(url.searchParams.get('page') ?? '1')
       const last = Math.max(1, Math.ceil(api.comments.length / PER_PAGE))
       const link: Record<string, string> =
         page < last ? { link: `<${api.url}/repos/o/r/issues/7/comments?per_page=100&page=${page + 1}>; rel="next"` } : {}
-      return send(200, api.comments.slice((page - 1) * PER_PAGE, page * PER_PAGE), link)
+      return send(200, api.comments.slice((page - 1) * PER_PAGE, page * PER_PAGE).map(listed), link)
     }
     if (request.method === 'POST' && url.pathname === '/repos/o/r/issues/7/comments') {
       const body = (JSON.parse(text) as { body: string }).body
