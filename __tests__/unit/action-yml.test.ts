@@ -6,6 +6,8 @@ import { INPUTS } from '../../src/inputs.js'
 import { ROOT } from '../kit/helpers.js'
 
 interface ActionYml {
+  name: string
+  description: string
   inputs: Record<string, { description?: string; default?: string; required?: boolean }>
   outputs: Record<string, { description?: string }>
   runs: { using: string; main: string }
@@ -27,6 +29,12 @@ describe('action.yml', () => {
   it('runs dist/index.js on node24', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
     expect(action.branding.icon).not.toBe('')
+  })
+
+  it('has the metadata the Marketplace accepts: a name, a description of at most 125 characters, branding', () => {
+    expect(action.name.length).toBeGreaterThan(0)
+    expect(action.description.length).toBeLessThanOrEqual(125)
+    expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
   })
 
   it('declares exactly the inputs the code reads, with the same defaults and a description each', () => {
