@@ -353,13 +353,13 @@ function readRecord(kind: RecommendationKind, rows: string[][], warnings: string
     recommendation.headline = second[0]
   }
   const details: ImageDetails = {}
-  const seen = new Set<string>()
+  // A terminal redraw can print a row again; a real record never repeats one (a one-row record cannot).
+  const seen = rows.length > 1 ? new Set<string>() : undefined
   let repeated = 0
   let inDetails = false
   for (const row of rows) {
-    // A terminal redraw can print a row again; a real record never repeats one.
-    const key = row.join('│')
-    if (row.some((cell) => cell !== '')) {
+    if (seen && row.some((cell) => cell !== '')) {
+      const key = row.join('│')
       if (seen.has(key)) {
         repeated++
         continue

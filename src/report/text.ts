@@ -36,7 +36,9 @@ function fromDecLineDrawing(line: string): string {
 
 /** The cells of a table or key/value row, trimmed. */
 export function cells(line: string): string[] {
-  return line.split('│').map((cell) => cell.trim())
+  const parts = line.split('│')
+  for (let i = 0; i < parts.length; i++) parts[i] = parts[i].trim()
+  return parts
 }
 
 /** Scout's check mark; a Windows console prints `v`. */
