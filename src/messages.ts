@@ -1,3 +1,5 @@
+import { IMAGE_SCHEMES } from './util/image-schemes.js'
+
 /**
  * The one place that turns errors and text into what the action says: one line, a reason always, and
  * never a secret. Secrets are registered once (by the settings builder, as inputs are read) and every
@@ -21,14 +23,12 @@ export function registeredSecrets(): string[] {
 // `scheme://user:password@` or `scheme://token@`: the user information of any URI-like text, up to
 // its last `@` (a malformed URI may hold a password with `/`, `#` or `@` in it).
 const URI_USER_INFO = /([A-Za-z][A-Za-z0-9+.-]*):\/\/(\S*)@/g
-// Image references (`registry://node@sha256:…`) have no user information: their `@` is a digest.
-const IMAGE_SCHEMES = new Set(['registry', 'local', 'image', 'oci-dir', 'archive', 'fs'])
 
 /** The text with every registered secret (and `extra`) replaced by `***`, and URI user information removed. */
 export function redact(text: string, extra: readonly string[] = []): string {
-  let redacted = text.includes('@')
-    ? text.replace(URI_USER_INFO, (whole, scheme: string) => (IMAGE_SCHEMES.has(scheme.toLowerCase()) ? whole : `${scheme}://***@`))
-    : text
+  // Image references (`registry://node@sha256:…`) have no user information: their `@` is a digest.
+  const withoutUserInfo = (whole: string, scheme: string) => (IMAGE_SCHEMES.includes(scheme.toLowerCase()) ? whole : `${scheme}://***@`)
+  let redacted = text.includes('@') ? text.replace(URI_USER_INFO, withoutUserInfo) : text
   for (const secret of [...extra.filter((value) => value !== ''), ...registeredSecrets()]) {
     if (redacted.includes(secret)) redacted = redacted.replaceAll(secret, '***')
   }

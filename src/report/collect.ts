@@ -13,7 +13,7 @@ import { errorLine } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import type { ParsedReport } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
-import { reportFileName } from '../util/report-names.js'
+import { logFileOf, reportFileName } from '../util/report-names.js'
 import { MAX_REPORT_BYTES, parseReport } from './parse.js'
 
 const READ_CONCURRENCY = 16
@@ -34,15 +34,16 @@ export interface ReadReport {
 export async function readScannedReports(scanned: readonly ImageOutcome[], outputDir: string): Promise<ImageOutcome[]> {
   return Promise.all(
     scanned.map(async (outcome): Promise<ImageOutcome> => {
-      if (outcome.file === undefined || outcome.parsed !== undefined || outcome.error !== undefined) return outcome
+      const { file } = outcome
+      if (file === undefined || outcome.parsed !== undefined || outcome.error !== undefined) return outcome
       const failed = (error: string): ImageOutcome => ({
         ...(outcome.image ? { image: outcome.image } : {}),
-        source: path.relative(outputDir, `${outcome.file?.slice(0, -'.txt'.length)}.log`),
+        source: path.relative(outputDir, logFileOf(file)),
         error
       })
       let bytes: Uint8Array
       try {
-        bytes = await readFile(outcome.file)
+        bytes = await readFile(file)
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code
         return failed(

@@ -54,7 +54,7 @@ function parseText(text: string): ParsedReport {
   if (!text.includes(BASE_LINE)) return notAReport(text)
   const lines = toLines(text)
   const baseLine = lines.findIndex((line) => line.includes(BASE_LINE) && line.trimStart().startsWith(BASE_LINE))
-  if (baseLine < 0) return notAReport(text)
+  if (baseLine < 0) return notAReport(text, lines)
   const reference = lines[baseLine].trimStart().slice(BASE_LINE.length).trim().split(/\s/, 1)[0] ?? ''
   if (reference.length > MAX_REFERENCE) {
     return rejected('undecodable', `the base image reference is ${reference.length} characters long: not an image name`)
@@ -86,13 +86,13 @@ function parseText(text: string): ParsedReport {
   return report
 }
 
-function notAReport(text: string): ParsedReport {
+function notAReport(text: string, lines?: string[]): ParsedReport {
   const noBase = text.indexOf('image has no base image')
   if (noBase >= 0) return rejected('no-base-image', lineAround(text, noBase))
   if (
     text.includes(FIELDS_HEADING) ||
     text.includes(OLD_HEADER) ||
-    (text.includes('Target') && readTarget(toLines(text)).target !== undefined)
+    (text.includes('Target') && readTarget(lines ?? toLines(text)).target !== undefined)
   ) {
     return rejected('incomplete', `incomplete report: the report header is there but no "${BASE_LINE}" line (a capture cut short?)`)
   }

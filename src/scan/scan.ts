@@ -11,7 +11,7 @@ import type { Host } from '../host.js'
 import { redact } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import { childEnvironment } from '../util/child-env.js'
-import { reportFileName } from '../util/report-names.js'
+import { logFileOf, reportFileName } from '../util/report-names.js'
 import type { ScanJob } from '../types/settings.js'
 
 export interface ScanTiming {
@@ -78,7 +78,7 @@ async function scanOne(
   timing: ScanTiming
 ): Promise<ImageOutcome> {
   const file = path.join(reportDir, reportFileName(reference))
-  const log = `${file.slice(0, -'.txt'.length)}.log`
+  const log = logFileOf(file)
   // A failed scan has no report: its source is the log of Scout's stderr beside where the report would be.
   const failed = (error: string): ImageOutcome => ({ image: reference, source: path.relative(settings.outputDir, log), error })
   for (let attempt = 0; ; attempt++) {
@@ -92,7 +92,7 @@ async function scanOne(
       return {
         image: reference,
         source: path.relative(settings.outputDir, log),
-        parsed: { status: 'no-base-image', reason: 'Scout: image has no base image', warnings: [], recommendations: [] }
+        parsed: { status: 'no-base-image', reason: cause.message, warnings: [], recommendations: [] }
       }
     }
     if (!cause.retryable || attempt >= settings.scan.retries) return failed(cause.message)

@@ -2,9 +2,8 @@
 import { readFile } from 'node:fs/promises'
 import { applyShard } from '../matrix/shard.js'
 import type { Shard } from '../types/settings.js'
+import { IMAGE_SCHEMES } from '../util/image-schemes.js'
 import { InputError, splitList } from './values.js'
-
-const IMAGE_SCHEMES = ['registry', 'local', 'image', 'oci-dir', 'archive', 'fs']
 
 /** The references this job scans (after sharding), and how many were asked for in all. */
 export async function imageSettings(input: (name: string) => string): Promise<{ images: string[]; requested: number; shard?: Shard }> {

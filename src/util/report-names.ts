@@ -10,3 +10,8 @@ export function reportFileName(reference: string, occurrence = 1): string {
   const hash = createHash('sha256').update(reference).digest('hex').slice(0, 10)
   return `${readable || 'image'}-${hash}${occurrence > 1 ? `-${occurrence}` : ''}.txt`
 }
+
+/** Scout's stderr of a scan, kept beside the report file it wrote (or would have written). */
+export function logFileOf(reportFile: string): string {
+  return `${reportFile.slice(0, -'.txt'.length)}.log`
+}
