@@ -350,7 +350,8 @@ describe('cleanup', () => {
     expect(await countOf(`MATCH (n:DockerScoutPublicImage) RETURN count(n) AS n`)).toBe(2)
 
     const nothing = await pipelineRun([path.join(CARTOGRAPHY, 'variant-invalid-not-a-report.txt')], TAG + 2)
-    expect(nothing.lines).toContain('warning: Cleanup skipped: no report was ingested')
+    expect(nothing.lines).toContain('warning: Cleanup skipped: nothing was read: no report among the 1 file(s) matched')
+    expect(nothing.result.errors).toEqual(['nothing was read: no report among the 1 file(s) matched'])
     expect(await countOf(`MATCH (n:DockerScoutPublicImage) RETURN count(n) AS n`)).toBe(2)
 
     const clean = await pipelineRun([path.join(WILD, 'vitkhab-node22-local-prefix.txt')], TAG + 3)

@@ -262,7 +262,17 @@ describe('the matrix and the report files', () => {
     await finished('mkfifo', [fifo], process.env)
     const settings = await buildSettings({ reports: fifo, 'output-dir': path.join(outputDir, 'out'), 'fail-on': 'none' }, asGiven)
     const result = await runPipeline(settings, host)
-    expect(result.errors).toEqual(['nothing was read: no report file and no leg report could be read'])
+    expect(result.errors).toEqual(['nothing was read: no report among the 1 file(s) matched'])
+  })
+
+  it('fails a run whose pattern matched only files that are not reports (a wrong path), and copies none of them', async () => {
+    const out = path.join(outputDir, 'out')
+    const notes = path.join(CARTOGRAPHY, 'SOURCE.md')
+    const settings = await buildSettings({ reports: [notes, path.join(CARTOGRAPHY, 'expected.md')].join('\n'), 'output-dir': out }, asGiven)
+    const result = await runPipeline(settings, host)
+    expect(result.entries.map((entry) => entry.status)).toEqual(['not-a-report', 'not-a-report'])
+    expect(result.errors).toEqual(['nothing was read: no report among the 2 file(s) matched'])
+    expect(await readdir(path.join(out, 'reports'))).toEqual([])
   })
 })
 

@@ -142,12 +142,13 @@ export async function placeReports(
   const taken = new Set(scanned.flatMap((outcome) => (outcome.file ? [path.basename(outcome.file)] : [])))
   const ordered = [...read].sort((a, b) => compareCodePoints(a.outcome.source, b.outcome.source))
   // A report already in the folder (a run reading an earlier run's reports) keeps its place: no second copy beside it.
-  const inPlace = (report: ReadReport) => report.bytes !== undefined && path.dirname(path.resolve(report.path)) === path.resolve(folder)
+  const inPlace = (report: ReadReport) => path.dirname(path.resolve(report.path)) === path.resolve(folder)
   for (const report of ordered) if (inPlace(report)) taken.add(path.basename(report.path))
   const placed: ImageOutcome[] = []
   for (const report of ordered) {
     const { outcome, bytes } = report
-    if (bytes === undefined) {
+    // A file that is not a report (a README a pattern matched) is skipped, as Cartography skips it: no copy.
+    if (bytes === undefined || outcome.parsed?.status === 'not-a-report') {
       placed.push(outcome)
       continue
     }

@@ -25,8 +25,10 @@ export async function collectStage({ settings, host, ledger }: Run, scanned: rea
     },
     outcomes
   )
-  if (outcomes.length === 0 && settings.images.length === 0) {
-    ledger.fail('nothing was read: no report file and no leg report could be read')
+  // A wrong path or pattern must not pass green: without images to scan, something read must be a report.
+  const reports = outcomes.filter((outcome) => outcome.error !== undefined || (outcome.parsed && outcome.parsed.status !== 'not-a-report'))
+  if (reports.length === 0 && settings.images.length === 0) {
+    ledger.fail(`nothing was read: no report among the ${settings.reportFiles.length} file(s) matched`)
   }
   for (const blocker of settings.legs?.blockers ?? []) ledger.lose(`the matrix is incomplete: ${blocker}`)
   const failedScans = outcomes.filter((outcome) => outcome.error !== undefined).length
