@@ -78,3 +78,24 @@ export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS
     summary: await readFile(files.summary, 'utf8')
   }
 }
+
+export interface ProjectWorkflow {
+  name: string
+  text: string
+  /** The file it is in; undefined for a workflow shown in the README. */
+  file?: string
+}
+
+/** Every workflow of the project: its own, the examples, and the README's (its YAML blocks with `jobs:`), as users copy them. */
+export async function projectWorkflows(): Promise<ProjectWorkflow[]> {
+  const found: ProjectWorkflow[] = []
+  for (const dir of ['.github/workflows', 'examples/workflows']) {
+    for (const name of readdirSync(path.join(ROOT, dir)).sort()) {
+      const file = path.join(ROOT, dir, name)
+      found.push({ name: `${dir}/${name}`, text: await readFile(file, 'utf8'), file })
+    }
+  }
+  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8')
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]).filter((text) => /^jobs:/m.test(text))
+  return [...found, ...blocks.map((text, index) => ({ name: `README.md workflow ${index + 1}`, text }))]
+}

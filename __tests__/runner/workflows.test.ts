@@ -1,20 +1,25 @@
-/** The workflows: actionlint on all of them, and the self-test job of CI under act, as GitHub would run it. */
+/** The workflows: actionlint on all of them (the README's quick start included), and the self-test job of CI under act, as GitHub would run it. */
 import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { finished, ROOT } from '../kit/helpers.js'
+import { finished, projectWorkflows, ROOT } from '../kit/helpers.js'
 import { runWorkflow } from '../kit/services/act.js'
 
 describe('every workflow, the project’s and the examples', () => {
   it('passes actionlint', async () => {
     const actionlint = path.join(ROOT, '.cache', 'bin', 'actionlint')
     expect(existsSync(actionlint), 'scripts/provision.sh builds actionlint').toBe(true)
+    // The README's workflows are linted as a user would paste them into a file.
+    const pasted = await mkdtemp(path.join(os.tmpdir(), 'sg-readme-workflows-'))
     const files: string[] = []
-    for (const dir of ['.github/workflows', 'examples/workflows']) {
-      for (const name of await readdir(path.join(ROOT, dir))) files.push(path.join(ROOT, dir, name))
+    for (const workflow of await projectWorkflows()) {
+      const file = workflow.file ?? path.join(pasted, `${workflow.name.replace(/\W+/g, '-')}.yml`)
+      if (workflow.file === undefined) await writeFile(file, workflow.text)
+      files.push(file)
     }
-    expect(files.length).toBeGreaterThanOrEqual(5)
+    expect(files.length).toBeGreaterThanOrEqual(6)
     const result = await finished(actionlint, ['-no-color', ...files], { PATH: process.env.PATH, HOME: process.env.HOME })
     expect(result.stdout).toBe('')
     expect(result.code).toBe(0)

@@ -81,6 +81,11 @@ describe('settings', () => {
     expect(error.message).not.toContain('\n')
   })
 
+  it('keys the comment by comment-key; off a runner its expression default is empty', async () => {
+    expect((await build({ reports: 'x', 'comment-key': '{"node":22}' })).commentKey).toBe('{"node":22}')
+    expect((await build({ reports: 'x' })).commentKey).toBe('')
+  })
+
   it('reads images and images-file, drops comments and duplicates', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-'))
     const file = path.join(dir, 'images.txt')
