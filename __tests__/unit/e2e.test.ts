@@ -112,8 +112,8 @@ describe('the command line (npx scout-graph)', () => {
       '7'
     ])
     expect(result.code).toBe(0)
-    expect(result.stdout.split('\n')[0]).toMatch(/^IMAGE\s+BASE\s+BASE VULNS\s+RECOMMENDED\s+FIXES$/)
-    expect(result.stdout).toMatch(/lab8:classic\s+node:22-alpine\s+0C 0H 0M 0L\s+update slim\s+removes none/)
+    expect(result.stdout.split('\n')[0]).toMatch(/^IMAGE\s+BASE\s+MOVE\s+REMOVES\s+ADDS$/)
+    expect(result.stdout).toMatch(/lab8:classic\s+node:22-alpine\s+update node:slim\s+nothing\s+23 low$/m)
     expect(JSON.parse(await readFile(path.join(out, 'graph.json'), 'utf8')).updateTag).toBe(7)
     expect(await readFile(path.join(out, 's.md'), 'utf8')).toContain('lab8:classic')
   })

@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto'
 import type { Host } from '../host.js'
 import type { CommentMode, GithubContext } from '../types/settings.js'
 
-/** GitHub refuses a comment body over 65,536 characters. */
+/** GitHub refuses a comment body over 65,536 characters; the marker takes some of them. */
 export const COMMENT_LIMIT = 65_536
+export const COMMENT_MARKDOWN_LIMIT = COMMENT_LIMIT - 100
 
 const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16)
 
@@ -26,16 +27,6 @@ const LEGACY_MARKER = /^<!-- scout-graph-action [0-9a-f]{16} -->/
 
 export function runUrl(github: GithubContext): string | undefined {
   return github.repository && github.runId ? `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}` : undefined
-}
-
-/** The body: marker first, then the Markdown, cut at a line with a link to the run when it is too long. */
-export function commentBody(marker: string, markdown: string, link: string | undefined): string {
-  const body = `${marker}\n${markdown}`
-  if (body.length <= COMMENT_LIMIT) return body
-  const note = `\n\n> Cut to fit a pull-request comment; the whole summary is in the job summary${link ? ` of [this run](${link})` : ''}.\n`
-  const room = COMMENT_LIMIT - note.length
-  const cut = body.lastIndexOf('\n', room)
-  return `${body.slice(0, cut > marker.length ? cut : room)}${note}`
 }
 
 export interface CommentTarget {
@@ -66,7 +57,7 @@ export async function publishComment(
   const [owner, repo] = github.repository.split('/')
   const marker = commentMarker(github, target.leg)
   const legacy = legacyCommentMarker(github, images)
-  const body = commentBody(marker, markdown, runUrl(github))
+  const body = `${marker}\n${markdown}`
   const { getOctokit } = await import('@actions/github')
   const octokit = getOctokit(target.token, { baseUrl: github.apiUrl })
   try {

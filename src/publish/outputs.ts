@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises'
 import type { Host } from '../host.js'
 import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
 import { largestFitting } from './fit.js'
-import { formatFixes, orderForReading } from './summary.js'
+import { describeCounts, PLAIN } from './markdown.js'
+import { bestOption, netChange, optionReference, orderForReading } from './rank.js'
 
 /** GitHub's limit is 1 MB per output; stay clear of it. */
 export const OUTPUT_LIMIT = 900_000
@@ -56,9 +57,13 @@ export async function annotate(
 ): Promise<void> {
   const outdated = orderForReading(entries).filter(isOutdated)
   for (const entry of outdated.slice(0, ANNOTATIONS)) {
-    const moves = entry.recommendations.map(
-      (recommendation) => `${recommendation.kind} ${recommendation.tag} (${formatFixes(recommendation.fixes)})`
-    )
+    const best = bestOption(entry)
+    const options = [...entry.recommendations].sort((a, b) => Number(b === best) - Number(a === best))
+    const moves = options.map((option) => {
+      const { removes, adds } = netChange(entry, option)
+      const added = describeCounts(adds, PLAIN)
+      return `${option.kind} ${optionReference(entry, option)} (removes ${describeCounts(removes, PLAIN) || 'nothing'}${added ? `; adds ${added}` : ''})`
+    })
     const dockerfile = dockerfiles.get(entry.image)
     const line = dockerfile ? await fromLine(dockerfile, entry.baseImage?.name ?? '', host) : undefined
     host.warning(`${entry.image}: base image ${baseReference(entry)} should move: ${moves.join('; ')}`, {

@@ -1,221 +1,223 @@
 /**
- * The job summary (and the CLI's `--summary-file`, and the PR comment): Markdown with every value from
- * a report escaped. Images that need action come first, then failures; the rest, the diagram and
- * the per-image details are folded away. It always fits the size it is given: details, then the
- * diagram, then table rows give way, each with a note, and the step never fails for size.
+ * The job summary, the pull-request comment and the CLI's `--summary-file`: which images must move, to
+ * what, and at what cost, in the order of `orderForReading`. The first screen is the headline and the
+ * images that should move now; every option with its benefits, the images whose moves remove nothing,
+ * the up-to-date ones and the diagram are folded. It always fits the size it is given: option folds,
+ * then the diagram, then rows from the end give way, with a note at the top; it never fails for size.
  */
-import { createHash } from 'node:crypto'
-import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../types/report.js'
-import { largestFitting } from './fit.js'
-import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
 import type { BaseChange } from '../types/graph-change.js'
+import { renderDiagram } from './diagram.js'
+import { largestFitting } from './fit.js'
+import { code, describeCounts, describeVulnerabilities, escapeHtml, escapeMarkdown, HTML, htmlCode, MARKDOWN } from './markdown.js'
+import { bestOption, byUrgency, netChange, optionReference, type Option, type Urgency } from './rank.js'
+import { baseReference, type RecommendationEntry } from './recommendations.js'
+import type { FromLine } from '../types/dockerfile.js'
 
 /** GitHub refuses a step summary over 1 MiB; keep clear of it. */
 export const SUMMARY_LIMIT = 1_000_000
-/** Mermaid stops rendering well before this; past it the diagram shows the first images only. */
-const DIAGRAM_IMAGES = 60
-const TOP_BENEFITS = 3
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/** Text from a report, safe inside Markdown and the HTML GitHub renders it to. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch)
-    .replace(/[\\`*_{}[\]()#!|~]/g, '\\$&')
-    .replace(/@/g, '@\u200b') // no @mention from report text
-    .replace(/[\r\n]+/g, ' ')
-}
-
-/** Text inside a quoted Mermaid label: everything but plain characters as Mermaid entity codes. */
-function mermaidText(text: string): string {
-  return text.replace(/[^A-Za-z0-9 .:/_+-]/gu, (ch) => `#${ch.codePointAt(0)};`)
-}
-
-export function formatCounts(counts: VulnerabilityCounts | undefined): string {
-  if (counts === undefined) return 'unknown'
-  const text = `${counts.critical}C ${counts.high}H ${counts.medium}M ${counts.low}L`
-  return counts.unspecified > 0 ? `${text} ${counts.unspecified}?` : text
-}
-
-export function formatFixes(fixes: FixCounts): string {
-  const parts = SEVERITIES.filter((severity) => fixes[severity] > 0).map((severity) => `${fixes[severity]}${severity[0].toUpperCase()}`)
-  return parts.length > 0 ? `removes ${parts.join(' ')}` : 'removes none'
-}
-
-/** Needs action first (most critical fixes first), then failures, then the rest; by image name within each. */
-export function orderForReading(entries: readonly RecommendationEntry[]): RecommendationEntry[] {
-  const rank = (entry: RecommendationEntry): number =>
-    isOutdated(entry) ? 0 : entry.status === 'failed' ? 1 : entry.status === 'ok' ? 3 : 2
-  return [...entries].sort((a, b) => rank(a) - rank(b) || a.image.localeCompare(b.image))
-}
+/** Past this, the changes since the last scan are counted rather than listed. */
+const CHANGES_LISTED = 30
 
 export interface SummaryOptions {
   /** The most characters the Markdown may take. */
   limit?: number
   /** Recommendations gained or lost since the previous update tag (known when Neo4j is configured). */
   changes?: readonly BaseChange[]
-  /** Where the full run can be seen, for the notes on what was left out. */
+  /** The run, always linked, and where the notes on what was left out point. */
   runUrl?: string
+  /** `comment`: the notes point to the job summary rather than the artifact. */
+  medium?: 'summary' | 'comment'
+  /** The Dockerfile `FROM` lines each image's base is used on, when known. */
+  fromLines?: (entry: RecommendationEntry) => readonly FromLine[]
+}
+
+const TITLES: Record<Exclude<Urgency, 'nothing' | 'current'>, string> = {
+  now: '🚨 Should move now',
+  may: 'May move',
+  failed: '❌ Failed'
+}
+
+/** The image, told apart from others of the same name by its digest and report. */
+function imageLabel(entry: RecommendationEntry, duplicates: ReadonlySet<string>): { name: string; extra?: string } {
+  if (!duplicates.has(entry.image)) return { name: entry.image }
+  const report = `report ${entry.source.split(/[\\/]/).pop() ?? ''}`
+  return { name: entry.image, extra: entry.digest ? `digest ${entry.digest}, ${report}` : report }
 }
 
 export function renderSummary(entries: readonly RecommendationEntry[], options: SummaryOptions = {}): string {
   const limit = options.limit ?? SUMMARY_LIMIT
-  const ordered = orderForReading(entries)
-  const needsAction = ordered.filter(isOutdated)
-  const failed = ordered.filter((entry) => entry.status === 'failed')
-  const others = ordered.filter((entry) => !isOutdated(entry) && entry.status !== 'failed')
-  const where = options.runUrl ? `the [run's artifact](${options.runUrl})` : "the run's artifact and the `recommendations` output"
+  const groups = byUrgency(entries)
+  const seen = new Set<string>()
+  const duplicates = new Set(entries.map((entry) => entry.image).filter((image) => seen.has(image) || !seen.add(image)))
+  const where =
+    options.medium === 'comment'
+      ? `the job summary${options.runUrl ? ` of [this run](${options.runUrl})` : ''}`
+      : options.runUrl
+        ? `the [run's artifact](${options.runUrl})`
+        : "the run's artifact and the `recommendations` output"
+  const fromLines = options.fromLines ?? (() => [])
 
-  const head = [
-    '## Docker Scout base image recommendations',
+  const imageCell = (entry: RecommendationEntry) => {
+    const label = imageLabel(entry, duplicates)
+    const lines = fromLines(entry).map((from) => locationLink(from))
+    return [code(label.name, true), ...(label.extra ? [escapeMarkdown(`(${label.extra})`)] : []), ...lines].join('<br>')
+  }
+  const moveRow = (entry: RecommendationEntry) => {
+    const best = bestOption(entry) as Option
+    const others = entry.recommendations.length - 1
+    return `| ${imageCell(entry)} | ${moveText(entry, best, true)} | ${netText(entry, best)} | ${others > 0 ? `+${others} more` : 'only option'} |`
+  }
+  const moveTable = (rows: string[]) => ['| Image | Best move | Net change | Other options |', '| --- | --- | --- | --- |', ...rows, '']
+  const failedRow = (entry: RecommendationEntry) => `| ${imageCell(entry)} | ${escapeMarkdown(entry.error ?? 'failed')} |`
+  const currentRow = (entry: RecommendationEntry) => {
+    const base = baseReference(entry)
+    const result =
+      entry.status === 'ok'
+        ? `up to date (${describeVulnerabilities(entry.baseImage?.vulnerabilities, MARKDOWN)})`
+        : escapeMarkdown(
+            `${entry.status === 'no-base-image' ? 'no base image to judge' : entry.status}${entry.error ? `: ${entry.error}` : ''}`
+          )
+    return `| ${imageCell(entry)} | ${base ? code(base, true) : '—'} | ${result} |`
+  }
+
+  const rows = {
+    now: groups.now.map(moveRow),
+    may: groups.may.map(moveRow),
+    failed: groups.failed.map(failedRow),
+    nothing: groups.nothing.map(moveRow),
+    current: groups.current.map(currentRow)
+  }
+  const folds = [...groups.now, ...groups.may, ...groups.nothing].map((entry) => optionsFold(entry, imageLabel(entry, duplicates)))
+  const diagram = renderDiagram(entries)
+  const head = headline(entries.length, groups, options.runUrl)
+  const changes = options.changes ? changesSection(options.changes, entries) : []
+
+  const assemble = (kept: Record<Urgency, string[]>, withDiagram: boolean, foldCount: number, notes: string[]) => {
+    const sections: string[] = [...head, ...notes.map((note) => `> ${note}\n`), ...changes]
+    for (const urgency of ['now', 'may'] as const) {
+      if (kept[urgency].length > 0) sections.push(`### ${TITLES[urgency]} (${groups[urgency].length})`, '', ...moveTable(kept[urgency]))
+    }
+    if (kept.failed.length > 0)
+      sections.push(`### ${TITLES.failed} (${groups.failed.length})`, '', '| Image | Cause |', '| --- | --- |', ...kept.failed, '')
+    if (kept.nothing.length > 0)
+      sections.push(
+        `<details><summary>${groups.nothing.length} image(s) whose every move removes nothing</summary>`,
+        '',
+        ...moveTable(kept.nothing),
+        '</details>',
+        ''
+      )
+    if (kept.current.length > 0)
+      sections.push(
+        `<details><summary>${groups.current.length} image(s) up to date, or without a base image to judge</summary>`,
+        '',
+        '| Image | Base image | Result |',
+        '| --- | --- | --- |',
+        ...kept.current,
+        '',
+        '</details>',
+        ''
+      )
+    if (withDiagram && diagram)
+      sections.push('<details><summary>Bases in use, and where each should go</summary>', '', diagram, '', '</details>', '')
+    if (foldCount > 0) sections.push('### Every option, by image', '', ...folds.slice(0, foldCount))
+    return sections.join('\n')
+  }
+
+  const complete = assemble(rows, true, folds.length, [])
+  if (complete.length <= limit) return complete
+  // Too big: option folds give way from the end (the least urgent), then the diagram, then table rows.
+  const foldNote = (kept: number) =>
+    `The options of ${folds.length - kept} image(s) are left out to stay under GitHub's size limit; everything is in ${where}.`
+  const keptFolds = largestFitting(folds.length, (count) => assemble(rows, true, count, [foldNote(count)]).length <= limit)
+  if (keptFolds !== undefined) return assemble(rows, true, keptFolds, [foldNote(keptFolds)])
+  const listed = (['now', 'may', 'failed', 'nothing', 'current'] as const).flatMap((urgency) =>
+    rows[urgency].map((row) => ({ urgency, row }))
+  )
+  const withRows = (count: number) => {
+    const kept: Record<Urgency, string[]> = { now: [], may: [], failed: [], nothing: [], current: [] }
+    for (const { urgency, row } of listed.slice(0, count)) kept[urgency].push(row)
+    const left = listed.length - count
+    const note = `To stay under GitHub's size limit, the options and the diagram are left out${left > 0 ? `, and ${left} image(s) are not listed` : ''}; everything is in ${where}.`
+    return assemble(kept, false, 0, [note])
+  }
+  const count = largestFitting(listed.length, (count) => withRows(count).length <= limit) ?? 0
+  const fitted = withRows(count)
+  // Only a limit smaller than the headline gets here: cut at a line, outside any block.
+  return fitted.length <= limit ? fitted : fitted.slice(0, Math.max(fitted.lastIndexOf('\n', limit), 0))
+}
+
+function headline(total: number, groups: Record<Urgency, RecommendationEntry[]>, runUrl: string | undefined): string[] {
+  const facts = [
+    `🚨 **${groups.now.length} should move now** (a move removes critical or high)`,
+    `**${groups.may.length} may move** (medium or low only)`,
+    `${groups.nothing.length} with moves that remove nothing`,
+    groups.failed.length > 0 ? `❌ **${groups.failed.length} failed**` : '0 failed',
+    `${groups.current.length} up to date or without a base to judge`
+  ]
+  const run = runUrl ? ` · [the run](${runUrl})` : ''
+  return ['## Docker Scout base image recommendations', '', `**${total}** image(s)${run}`, '', facts.map((fact) => `- ${fact}`).join('\n'), '']
+}
+
+/** Markdown for a move: "`node:10` → `node:21-slim`", or "rebuild on a newer `alpine:3`" for a refresh. */
+function moveText(entry: RecommendationEntry, option: Option, inTable = false): string {
+  const target = code(optionReference(entry, option), inTable)
+  return option.kind === 'refresh' ? `rebuild on a newer ${target}` : `${code(baseReference(entry), inTable)} → ${target}`
+}
+
+function netText(entry: RecommendationEntry, option: Option): string {
+  const { removes, adds } = netChange(entry, option)
+  const added = describeCounts(adds, MARKDOWN)
+  return `removes ${describeCounts(removes, MARKDOWN) || 'nothing'}${added ? `<br>⚠️ adds ${added}` : ''}`
+}
+
+function locationLink(from: FromLine): string {
+  const text = code(`${from.path}:${from.line}`, true)
+  return from.url ? `[${text}](${from.url})` : text
+}
+
+/** One image's fold: the title says the best move and what it removes; inside, every option with its benefits. */
+function optionsFold(entry: RecommendationEntry, label: { name: string; extra?: string }): string {
+  const best = bestOption(entry) as Option
+  const { removes } = netChange(entry, best)
+  const target = htmlCode(optionReference(entry, best))
+  const move = best.kind === 'refresh' ? `rebuild on a newer ${target}` : `move to ${target}`
+  const title =
+    `${htmlCode(label.name)}${label.extra ? ` (${escapeHtml(label.extra)})` : ''}: ${move}, ` +
+    `removes ${describeCounts(removes, HTML) || 'nothing'}; ${entry.recommendations.length} option(s)`
+  const lines = [
+    `<details><summary>${title}</summary>`,
     '',
-    `**${entries.length}** image(s) · **${needsAction.length}** should move to another base image · **${failed.length}** failed · ` +
-      `**${others.length}** up to date or without a base to judge`,
+    `Now on ${code(baseReference(entry))}: ${describeVulnerabilities(entry.baseImage?.vulnerabilities, MARKDOWN)}.`,
     ''
   ]
-  if (options.changes) head.push(...changesSection(options.changes, entries))
-  const actionRows = needsAction.map(actionRow)
-  const failedRows = failed.map((entry) => `| ${escapeMarkdown(entry.image)} | ${escapeMarkdown(entry.error ?? 'failed')} |`)
-  const otherRows = others.map(
-    (entry) =>
-      `| ${escapeMarkdown(entry.image)} | ${escapeMarkdown(baseReference(entry))} | ${entry.status === 'ok' ? `up to date (${formatCounts(entry.baseImage?.vulnerabilities)})` : escapeMarkdown(`${entry.status}${entry.error ? `: ${entry.error}` : ''}`)} |`
-  )
-  const details = needsAction.map(detailsBlock)
-  const diagram = renderDiagram(needsAction)
-
-  const assemble = (
-    rows: { action: string[]; failed: string[]; other: string[] },
-    withDiagram: boolean,
-    detailCount: number,
-    notes: string[]
-  ) =>
-    [
-      ...head,
-      ...(rows.action.length > 0
-        ? [
-            '### Needs action',
-            '',
-            '| Image | Base image | Base vulnerabilities | Recommended | What it removes | Top benefits |',
-            '| --- | --- | --- | --- | --- | --- |',
-            ...rows.action,
-            ''
-          ]
-        : []),
-      ...(rows.failed.length > 0 ? ['### Failed', '', '| Image | Cause |', '| --- | --- |', ...rows.failed, ''] : []),
-      ...(rows.other.length > 0
-        ? [
-            '<details><summary>Up to date, or no base image to judge</summary>',
-            '',
-            '| Image | Base image | Result |',
-            '| --- | --- | --- |',
-            ...rows.other,
-            '',
-            '</details>',
-            ''
-          ]
-        : []),
-      ...(withDiagram && diagram ? ['<details><summary>Image → base → recommended tags</summary>', '', diagram, '', '</details>', ''] : []),
-      ...details.slice(0, detailCount),
-      ...notes.map((note) => `> ${note}`),
-      ''
-    ].join('\n')
-
-  const all = { action: actionRows, failed: failedRows, other: otherRows }
-  const complete = assemble(all, true, details.length, [])
-  if (complete.length <= limit) return complete
-  // Too big: drop per-image details from the end, then the diagram, then rows (up-to-date ones first,
-  // images needing action last). Each step keeps as much as fits.
-  const detailNote = (kept: number) =>
-    `Details of ${details.length - kept} image(s) left out to stay under GitHub's size limit; all of it is in ${where}.`
-  const kept = largestFitting(details.length, (count) => assemble(all, true, count, [detailNote(count)]).length <= limit)
-  if (kept !== undefined) return assemble(all, true, kept, [detailNote(kept)])
-  const noDetails = `Per-image details and the diagram left out to stay under GitHub's size limit; all of it is in ${where}.`
-  const listed = [
-    ...actionRows.map((row) => ['action', row]),
-    ...failedRows.map((row) => ['failed', row]),
-    ...otherRows.map((row) => ['other', row])
-  ]
-  const withRows = (count: number) => {
-    const rows = listed.slice(0, count)
-    const pick = (kind: string) => rows.filter(([rowKind]) => rowKind === kind).map(([, row]) => row)
-    const notes = count < listed.length ? [noDetails, `${listed.length - count} more image(s) not listed; see ${where}.`] : [noDetails]
-    return assemble({ action: pick('action'), failed: pick('failed'), other: pick('other') }, false, 0, notes)
+  for (const option of entry.recommendations) {
+    const { removes: removed, adds } = netChange(entry, option)
+    const added = describeCounts(adds, MARKDOWN)
+    const mark = option === best && entry.recommendations.length > 1 ? ' ⭐ best' : ''
+    lines.push(
+      `- ${moveText(entry, option)}${mark}: removes ${describeCounts(removed, MARKDOWN) || 'nothing'}${added ? `; ⚠️ adds ${added}` : ''}`
+    )
+    for (const benefit of option.benefits) lines.push(`  - ${escapeMarkdown(benefit)}`)
   }
-  const rows = largestFitting(listed.length, (count) => withRows(count).length <= limit) ?? 0
-  return withRows(rows).slice(0, limit)
+  lines.push('', '</details>', '')
+  return lines.join('\n')
 }
 
 /** "Changed since the last scan": news for a nightly reader, per base image, with the images on it. */
 function changesSection(changes: readonly BaseChange[], entries: readonly RecommendationEntry[]): string[] {
   if (changes.length === 0) return ['No recommendation changed since the last scan.', '']
   const lines = ['### Changed since the last scan', '']
-  for (const change of changes) {
-    const images = entries
-      .filter((entry) => entry.baseImage && baseReference(entry) === change.base)
-      .map((entry) => escapeMarkdown(entry.image))
+  for (const change of changes.slice(0, CHANGES_LISTED)) {
+    const images = entries.filter((entry) => entry.baseImage && baseReference(entry) === change.base).map((entry) => code(entry.image))
+    const name = change.base.slice(0, change.base.lastIndexOf(':'))
     const parts = [
-      ...(change.gained.length > 0 ? [`newly recommended ${change.gained.map((tag) => `**${escapeMarkdown(tag)}**`).join(', ')}`] : []),
-      ...(change.lost.length > 0 ? [`no longer recommended ${change.lost.map((tag) => `~~${escapeMarkdown(tag)}~~`).join(', ')}`] : [])
+      ...(change.gained.length > 0 ? [`newly recommended ${change.gained.map((tag) => code(`${name}:${tag}`)).join(', ')}`] : []),
+      ...(change.lost.length > 0 ? [`no longer recommended ${change.lost.map((tag) => `~~${code(`${name}:${tag}`)}~~`).join(', ')}`] : [])
     ]
     const shown = images.slice(0, 5).join(', ') + (images.length > 5 ? ` and ${images.length - 5} more` : '')
-    lines.push(`- ${escapeMarkdown(change.base)}${shown ? ` (${shown})` : ''}: ${parts.join('; ')}`)
+    lines.push(`- ${code(change.base)}${shown ? ` (${shown})` : ''}: ${parts.join('; ')}`)
   }
+  if (changes.length > CHANGES_LISTED) lines.push(`- and ${changes.length - CHANGES_LISTED} more base image(s)`)
   return [...lines, '']
-}
-
-function actionRow(entry: RecommendationEntry): string {
-  const benefits = (entry.recommendations[0]?.benefits ?? []).slice(0, TOP_BENEFITS).map(escapeMarkdown)
-  const cells = [
-    escapeMarkdown(entry.image),
-    escapeMarkdown(baseReference(entry)),
-    formatCounts(entry.baseImage?.vulnerabilities),
-    entry.recommendations.map((recommendation) => `${recommendation.kind} **${escapeMarkdown(recommendation.tag)}**`).join('<br>'),
-    entry.recommendations.map((recommendation) => formatFixes(recommendation.fixes)).join('<br>'),
-    benefits.join('<br>')
-  ]
-  return `| ${cells.join(' | ')} |`
-}
-
-function detailsBlock(entry: RecommendationEntry): string {
-  const lines = [`<details><summary>${escapeMarkdown(entry.image)}: ${entry.recommendations.length} recommendation(s)</summary>`, '']
-  lines.push(`Base image ${escapeMarkdown(baseReference(entry))}: ${formatCounts(entry.baseImage?.vulnerabilities)}`, '')
-  for (const recommendation of entry.recommendations) {
-    lines.push(
-      `- **${recommendation.kind} ${escapeMarkdown(recommendation.tag)}**: ${formatCounts(recommendation.vulnerabilities)}, ${formatFixes(recommendation.fixes)}`
-    )
-    for (const benefit of recommendation.benefits) lines.push(`  - ${escapeMarkdown(benefit)}`)
-  }
-  lines.push('', '</details>', '')
-  return lines.join('\n')
-}
-
-/** A Mermaid flowchart, which GitHub renders: image → current base → each recommended tag. */
-export function renderDiagram(entries: readonly RecommendationEntry[]): string | undefined {
-  if (entries.length === 0) return undefined
-  const ids = new Map<string, string>()
-  const node = (kind: string, label: string): string => {
-    const key = `${kind} ${label}`
-    let id = ids.get(key)
-    if (id === undefined) {
-      id = `${kind}${createHash('sha256').update(key).digest('hex').slice(0, 8)}`
-      ids.set(key, id)
-      lines.push(`  ${id}["${mermaidText(label)}"]`)
-    }
-    return id
-  }
-  const lines = ['```mermaid', 'flowchart LR']
-  const edges = new Set<string>()
-  for (const entry of entries.slice(0, DIAGRAM_IMAGES)) {
-    const base = baseReference(entry)
-    const baseId = node('b', base)
-    edges.add(`  ${node('i', entry.image)} --> ${baseId}`)
-    for (const recommendation of entry.recommendations) {
-      const label = `${entry.baseImage?.name ?? base}:${recommendation.tag}`
-      edges.add(`  ${baseId} -->|${recommendation.kind}| ${node('t', label)}`)
-    }
-  }
-  lines.push(...edges, '```')
-  if (entries.length > DIAGRAM_IMAGES) lines.push('', `The diagram shows the first ${DIAGRAM_IMAGES} of ${entries.length} images.`)
-  return lines.join('\n')
 }

@@ -1,18 +1,26 @@
-/** The CLI's readable table of recommendations. */
+/** The CLI's readable table: the summary's order and net change, one line per option (the best first). */
+import { describeCounts, PLAIN } from './markdown.js'
+import { bestOption, netChange, optionReference, orderForReading } from './rank.js'
 import { baseReference, type RecommendationEntry } from './recommendations.js'
-import { formatCounts, formatFixes, orderForReading } from './summary.js'
 
-const HEADER = ['IMAGE', 'BASE', 'BASE VULNS', 'RECOMMENDED', 'FIXES']
+const HEADER = ['IMAGE', 'BASE', 'MOVE', 'REMOVES', 'ADDS']
 
 export function renderTable(entries: readonly RecommendationEntry[]): string {
   const rows: string[][] = []
   for (const entry of orderForReading(entries)) {
-    const lead = [entry.image, baseReference(entry), entry.status === 'ok' ? formatCounts(entry.baseImage?.vulnerabilities) : '']
-    if (entry.status !== 'ok') rows.push([...lead, entry.status, entry.error ?? ''])
-    else if (entry.recommendations.length === 0) rows.push([...lead, 'up to date', ''])
-    entry.recommendations.forEach((recommendation, index) => {
-      const cells = index === 0 ? lead : ['', '', '']
-      rows.push([...cells, `${recommendation.kind} ${recommendation.tag}`, formatFixes(recommendation.fixes)])
+    const lead = [entry.image, baseReference(entry)]
+    if (entry.status !== 'ok') rows.push([...lead, entry.status, entry.error ?? '', ''])
+    else if (entry.recommendations.length === 0) rows.push([...lead, 'up to date', '', ''])
+    const best = bestOption(entry)
+    const options = best ? [best, ...entry.recommendations.filter((option) => option !== best)] : []
+    options.forEach((option, index) => {
+      const { removes, adds } = netChange(entry, option)
+      rows.push([
+        ...(index === 0 ? lead : ['', '']),
+        `${option.kind} ${optionReference(entry, option)}`,
+        describeCounts(removes, PLAIN) || 'nothing',
+        describeCounts(adds, PLAIN)
+      ])
     })
   }
   // Control characters from a report must not reach the terminal.

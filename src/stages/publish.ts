@@ -1,5 +1,5 @@
 /** Publish stage: what people see of the run. */
-import { COMMENT_LIMIT, publishComment, runUrl } from '../publish/comment.js'
+import { COMMENT_MARKDOWN_LIMIT, publishComment, runUrl } from '../publish/comment.js'
 import { annotate, publishOutputs } from '../publish/outputs.js'
 import type { RecommendationEntry } from '../publish/recommendations.js'
 import { renderSummary } from '../publish/summary.js'
@@ -37,9 +37,8 @@ export async function publishStage(
   const summary = renderSummary(entries, options)
   if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(summary))
   if (settings.comment === 'always' || (settings.comment === 'auto' && settings.github.pullRequest !== undefined)) {
-    // The same Markdown, folded further only when it would not fit a comment.
-    const commentLimit = COMMENT_LIMIT - 200
-    const markdown = summary.length <= commentLimit ? summary : renderSummary(entries, { ...options, limit: commentLimit })
+    // Rendered again at the comment's size, so what gives way is chosen by the renderer, never cut.
+    const markdown = renderSummary(entries, { ...options, limit: COMMENT_MARKDOWN_LIMIT, medium: 'comment' })
     await host.group('Pull-request comment', () =>
       publishComment(
         {

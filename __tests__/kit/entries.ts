@@ -1,0 +1,53 @@
+/** Recommendation entries written as test data: an image on a base, with options and their counts. */
+import { fixCounts } from '../../src/report/derive.js'
+import type { RecommendationEntry } from '../../src/publish/recommendations.js'
+import type { RecommendationKind, VulnerabilityCounts } from '../../src/types/report.js'
+
+/** `[critical, high, medium, low]` (and unrated). */
+export type Counts = [number, number, number, number, number?]
+
+export const counts = ([critical, high, medium, low, unspecified = 0]: Counts): VulnerabilityCounts => ({
+  critical,
+  high,
+  medium,
+  low,
+  unspecified
+})
+
+export interface OptionSpec {
+  kind?: RecommendationKind
+  tag: string
+  counts: Counts
+  benefits?: string[]
+}
+
+export function outdatedEntry(image: string, base: string, baseCounts: Counts, options: OptionSpec[]): RecommendationEntry {
+  const at = base.lastIndexOf(':')
+  const current = counts(baseCounts)
+  return {
+    image,
+    source: `reports/${image.replace(/[^A-Za-z0-9.-]/g, '_')}.txt`,
+    status: 'ok',
+    baseImage: { name: base.slice(0, at), tag: base.slice(at + 1), vulnerabilities: current },
+    recommendations: options.map((option) => ({
+      kind: option.kind ?? 'update',
+      tag: option.tag,
+      benefits: option.benefits ?? [],
+      vulnerabilities: counts(option.counts),
+      fixes: fixCounts(current, counts(option.counts))
+    }))
+  }
+}
+
+export const failedEntry = (image: string, error: string): RecommendationEntry => ({
+  image,
+  source: `reports/${image}.txt`,
+  status: 'failed',
+  error,
+  recommendations: []
+})
+
+export const upToDateEntry = (image: string, base: string): RecommendationEntry => ({
+  ...outdatedEntry(image, base, [0, 0, 1, 2], []),
+  recommendations: []
+})

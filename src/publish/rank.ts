@@ -1,0 +1,98 @@
+/**
+ * Which images must move, to what, at what cost: the one ranking behind the summary, the comment, the
+ * annotations, the outputs' size cap, the SARIF levels and the dashboard.
+ */
+import { SEVERITIES, type FixCounts, type Severity } from '../types/report.js'
+import { compareCodePoints } from '../util/compare.js'
+import { bestFixes, isOutdated, type RecommendationEntry } from './recommendations.js'
+
+export type Option = RecommendationEntry['recommendations'][number]
+
+/** What a move removes and what it adds, per severity (the recommended tag against the base). */
+export interface NetChange {
+  removes: FixCounts
+  adds: FixCounts
+}
+
+export function netChange(entry: RecommendationEntry, option: Option): NetChange {
+  const adds = {} as FixCounts
+  const base = entry.baseImage?.vulnerabilities
+  for (const severity of SEVERITIES) adds[severity] = base ? Math.max(option.vulnerabilities[severity] - base[severity], 0) : 0
+  return { removes: option.fixes, adds }
+}
+
+/** Compares two counts severity by severity, critical first: positive when `a` has more. */
+export function compareCounts(a: FixCounts, b: FixCounts): number {
+  for (const severity of SEVERITIES) if (a[severity] !== b[severity]) return a[severity] - b[severity]
+  return 0
+}
+
+/** The full reference an option points at: `node:21-slim`. */
+export function optionReference(entry: RecommendationEntry, option: Option): string {
+  return `${entry.baseImage?.name ?? ''}:${option.tag}`
+}
+
+const addsSerious = (change: NetChange) => change.adds.critical > 0 || change.adds.high > 0
+
+/**
+ * The option shown first: Scout's first, unless another removes strictly more (critical first, then
+ * high, medium, low) without adding any critical or high vulnerability.
+ */
+export function bestOption(entry: RecommendationEntry): Option | undefined {
+  let best = entry.recommendations[0]
+  if (best === undefined) return undefined
+  let bestChange = netChange(entry, best)
+  for (const option of entry.recommendations.slice(1)) {
+    const change = netChange(entry, option)
+    if (!addsSerious(change) && compareCounts(change.removes, bestChange.removes) > 0) {
+      best = option
+      bestChange = change
+    }
+  }
+  return best
+}
+
+/**
+ * `now`: a move removes a critical or high vulnerability; `may`: medium or low only; `nothing`: every
+ * move removes nothing; `failed`; `current`: up to date, or no base image to judge.
+ */
+export type Urgency = 'now' | 'may' | 'failed' | 'nothing' | 'current'
+export const URGENCIES: readonly Urgency[] = ['now', 'may', 'failed', 'nothing', 'current']
+
+export function urgency(entry: RecommendationEntry): Urgency {
+  if (entry.status === 'failed') return 'failed'
+  if (!isOutdated(entry)) return 'current'
+  const most = bestFixes(entry)
+  if (most.critical > 0 || most.high > 0) return 'now'
+  return SEVERITIES.some((severity: Severity) => most[severity] > 0) ? 'may' : 'nothing'
+}
+
+const NO_FIXES: FixCounts = { critical: 0, high: 0, medium: 0, low: 0 }
+
+function bestRemoves(entry: RecommendationEntry): FixCounts {
+  const best = bestOption(entry)
+  return best ? best.fixes : NO_FIXES
+}
+
+/**
+ * The reading order: should move now, may move, failed, moves that remove nothing, the rest; within
+ * each, by what the best option removes (critical first), then by image and report.
+ */
+export function orderForReading(entries: readonly RecommendationEntry[]): RecommendationEntry[] {
+  const keyed = entries.map((entry) => ({ entry, rank: URGENCIES.indexOf(urgency(entry)), removes: bestRemoves(entry) }))
+  keyed.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      compareCounts(b.removes, a.removes) ||
+      compareCodePoints(a.entry.image, b.entry.image) ||
+      compareCodePoints(a.entry.source, b.entry.source)
+  )
+  return keyed.map(({ entry }) => entry)
+}
+
+/** Groups entries by urgency, each group in reading order. */
+export function byUrgency(entries: readonly RecommendationEntry[]): Record<Urgency, RecommendationEntry[]> {
+  const groups: Record<Urgency, RecommendationEntry[]> = { now: [], may: [], failed: [], nothing: [], current: [] }
+  for (const entry of orderForReading(entries)) groups[urgency(entry)].push(entry)
+  return groups
+}
