@@ -9,6 +9,7 @@ const LAYERS = [
   ['settings/', 'matrix/'],
   ['scan/'],
   ['report/'],
+  ['dockerfile/'],
   ['graph/'],
   ['sinks/'],
   ['publish/'],

@@ -53,7 +53,8 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 's3-uri', kind: 'string' },
   { name: 's3-prune', kind: 'boolean', default: 'false' },
   { name: 'fail-on', kind: 'string', default: 'error' },
-  { name: 'dockerfiles', kind: 'list' },
+  { name: 'dockerfiles', kind: 'list', default: 'auto' },
+  { name: 'sarif-file', kind: 'string' },
   { name: 'graph-file', kind: 'string' }
 ]
 

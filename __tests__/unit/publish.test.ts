@@ -219,32 +219,6 @@ describe('outputs and annotations', () => {
     })
     expect(recorded.lines).toContain('2 more image(s) should update; see the job summary')
   })
-
-  it("puts an image's warning on the FROM line of its base in the Dockerfile named for it", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-dockerfile-'))
-    const dockerfile = path.join(dir, 'Dockerfile')
-    await writeFile(
-      dockerfile,
-      '# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\nRUN go build ./...\n\nFROM --platform=$TARGETPLATFORM docker.io/library/node:25-alpine\nCOPY --from=build /out /app\n'
-    )
-    const other = path.join(dir, 'Other.dockerfile')
-    await writeFile(other, 'FROM scratch AS a\nFROM busybox\n')
-    const recorded = recordingHost()
-    await annotate(
-      [entryFrom(ecrText, 'app:1'), entryFrom(ecrText, 'app:2'), entryFrom(ecrText, 'app:3')],
-      new Map([
-        ['app:1', dockerfile],
-        ['app:2', other],
-        ['app:3', path.join(dir, 'missing')]
-      ]),
-      recorded.host
-    )
-    expect(recorded.warnings.map((warning) => warning.place)).toEqual([
-      { title: 'Base image update', file: dockerfile, startLine: 5 },
-      { title: 'Base image update', file: other, startLine: 2 }, // no FROM names the base: the last one
-      { title: 'Base image update' }
-    ])
-  })
 })
 
 describe('the artifact', () => {

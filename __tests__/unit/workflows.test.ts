@@ -6,7 +6,7 @@ import { projectWorkflows } from '../kit/helpers.js'
 interface Workflow {
   on: unknown
   permissions?: unknown
-  jobs: Record<string, { permissions?: unknown; steps?: { uses?: string; run?: string }[] }>
+  jobs: Record<string, { permissions?: unknown; steps?: { uses?: string; run?: string; with?: Record<string, string> }[] }>
 }
 
 async function workflows(): Promise<[string, string][]> {
@@ -42,5 +42,22 @@ describe('workflows', () => {
         }
       }
     }
+  })
+
+  it('give upload-sarif its permission and a category per matrix leg, so legs do not replace one another', async () => {
+    let uploads = 0
+    for (const [file, text] of await workflows()) {
+      const workflow = parse(text) as Workflow
+      for (const job of Object.values(workflow.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('github/codeql-action/upload-sarif@')) continue
+          uploads++
+          expect(JSON.stringify(job.permissions ?? workflow.permissions), file).toContain('"security-events":"write"')
+          expect(step.with?.category, file).toMatch(/\$\{\{ matrix\./)
+          expect(step.with?.sarif_file, file).toBe('${{ steps.scout.outputs.sarif-file }}')
+        }
+      }
+    }
+    expect(uploads).toBeGreaterThan(0)
   })
 })

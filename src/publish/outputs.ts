@@ -3,8 +3,8 @@
  * stay within GitHub's limit of 1 MB each: past it, `recommendations` first loses the benefit texts,
  * then its last entries (the graph file and the artifact always hold everything).
  */
-import { readFile } from 'node:fs/promises'
 import type { Host } from '../host.js'
+import type { FromLine } from '../types/dockerfile.js'
 import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
 import { largestFitting } from './fit.js'
 import { describeCounts, PLAIN } from './markdown.js'
@@ -50,11 +50,12 @@ export function recommendationsJson(entries: readonly RecommendationEntry[], hos
   return json
 }
 
-export async function annotate(
+/** A warning per image that should move, the most urgent first, on the first `FROM` line of its base when known. */
+export function annotate(
   entries: readonly RecommendationEntry[],
-  dockerfiles: ReadonlyMap<string, string>,
+  located: ReadonlyMap<RecommendationEntry, readonly FromLine[]>,
   host: Host
-): Promise<void> {
+): void {
   const outdated = orderForReading(entries).filter(isOutdated)
   for (const entry of outdated.slice(0, ANNOTATIONS)) {
     const best = bestOption(entry)
@@ -64,37 +65,11 @@ export async function annotate(
       const added = describeCounts(adds, PLAIN)
       return `${option.kind} ${optionReference(entry, option)} (removes ${describeCounts(removes, PLAIN) || 'nothing'}${added ? `; adds ${added}` : ''})`
     })
-    const dockerfile = dockerfiles.get(entry.image)
-    const line = dockerfile ? await fromLine(dockerfile, entry.baseImage?.name ?? '', host) : undefined
+    const from = located.get(entry)?.[0]
     host.warning(`${entry.image}: base image ${baseReference(entry)} should move: ${moves.join('; ')}`, {
       title: 'Base image update',
-      ...(dockerfile && line ? { file: dockerfile, startLine: line } : {})
+      ...(from ? { file: from.path, startLine: from.line } : {})
     })
   }
   if (outdated.length > ANNOTATIONS) host.info(`${outdated.length - ANNOTATIONS} more image(s) should update; see the job summary`)
-}
-
-/** Repository of an image reference, as Docker Hub spells official images too (`library/node` → `node`). */
-function repository(reference: string): string {
-  return reference
-    .replace(/@.*$/, '')
-    .replace(/:[^/:]*$/, '')
-    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '')
-    .replace(/^library\//, '')
-}
-
-/** The 1-based line of the `FROM` naming the base image (the last `FROM` when none names it). */
-export async function fromLine(dockerfile: string, baseName: string, host: Host): Promise<number | undefined> {
-  let text: string
-  try {
-    text = await readFile(dockerfile, 'utf8')
-  } catch {
-    host.debug(`dockerfiles: cannot read ${dockerfile}; the annotation goes without a line`)
-    return undefined
-  }
-  const froms = text
-    .split(/\r?\n/)
-    .map((line, index) => ({ image: /^\s*FROM\s+(?:--\S+\s+)*(\S+)/i.exec(line)?.[1], line: index + 1 }))
-    .filter((from): from is { image: string; line: number } => from.image !== undefined)
-  return (froms.find((from) => repository(from.image) === repository(baseName)) ?? froms.at(-1))?.line
 }

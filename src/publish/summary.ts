@@ -156,7 +156,14 @@ function headline(total: number, groups: Record<Urgency, RecommendationEntry[]>,
     `${groups.current.length} up to date or without a base to judge`
   ]
   const run = runUrl ? ` · [the run](${runUrl})` : ''
-  return ['## Docker Scout base image recommendations', '', `**${total}** image(s)${run}`, '', facts.map((fact) => `- ${fact}`).join('\n'), '']
+  return [
+    '## Docker Scout base image recommendations',
+    '',
+    `**${total}** image(s)${run}`,
+    '',
+    facts.map((fact) => `- ${fact}`).join('\n'),
+    ''
+  ]
 }
 
 /** Markdown for a move: "`node:10` → `node:21-slim`", or "rebuild on a newer `alpine:3`" for a refresh. */

@@ -57,7 +57,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     scan,
     ...(input('github-token') ? { githubToken: input('github-token') } : {}),
     github: await githubContext(context.env),
-    ...publishingSettings(input, raw.dockerfiles ?? '')
+    ...publishingSettings(input, outputDir, path.resolve(context.env.GITHUB_WORKSPACE || '.'))
   }
 }
 

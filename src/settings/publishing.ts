@@ -1,14 +1,24 @@
 /** What the run publishes: summary, comment, artifact, annotations, and when the step fails. */
-import { FAIL_RULES, type Settings, type FailRule } from '../types/settings.js'
+import path from 'node:path'
+import { FAIL_RULES, type DockerfileSettings, type Settings, type FailRule } from '../types/settings.js'
 import { validateImage } from './images.js'
 import { InputError, parseBoolean, parseChoice, parseInteger, splitList } from './values.js'
 
 export type PublishingSettings = Pick<
   Settings,
-  'summary' | 'comment' | 'commentKey' | 'uploadArtifact' | 'artifactName' | 'artifactRetentionDays' | 'failOn' | 'dockerfiles'
+  | 'summary'
+  | 'comment'
+  | 'commentKey'
+  | 'uploadArtifact'
+  | 'artifactName'
+  | 'artifactRetentionDays'
+  | 'failOn'
+  | 'dockerfiles'
+  | 'sarifFile'
 >
 
-export function publishingSettings(input: (name: string) => string, dockerfiles: string): PublishingSettings {
+export function publishingSettings(input: (name: string) => string, outputDir: string, workspace: string): PublishingSettings {
+  const dockerfiles = parseDockerfiles(input('dockerfiles'), workspace)
   return {
     summary: parseBoolean('summary', input('summary')),
     comment: parseChoice('comment', input('comment'), ['auto', 'always', 'never']),
@@ -19,7 +29,8 @@ export function publishingSettings(input: (name: string) => string, dockerfiles:
       ? { artifactRetentionDays: parseInteger('artifact-retention-days', input('artifact-retention-days'), 1, 90) }
       : {}),
     failOn: parseFailOn(input('fail-on')),
-    dockerfiles: parseDockerfiles(dockerfiles)
+    ...(dockerfiles ? { dockerfiles } : {}),
+    sarifFile: path.resolve(input('sarif-file') || path.join(outputDir, 'scout-graph.sarif'))
   }
 }
 
@@ -34,15 +45,29 @@ function parseArtifactName(value: string): string {
   return value
 }
 
-/** `IMAGE=PATH` lines; the path is the workspace-relative one GitHub annotates. */
-function parseDockerfiles(value: string): Map<string, string> {
-  const map = new Map<string, string>()
-  for (const line of splitList(value, /\n/)) {
-    const at = line.indexOf('=')
-    if (at <= 0 || at === line.length - 1) throw new InputError('dockerfiles', `expected IMAGE=PATH, got ${JSON.stringify(line)}`)
-    map.set(validateImage('dockerfiles', line.slice(0, at).trim()), line.slice(at + 1).trim())
+/**
+ * `none`; or lines of `auto`, `IMAGE=PATH` and glob patterns (a line with `=` maps an image). Paths and
+ * patterns stay inside the workspace: code scanning and annotations know files by their place in it.
+ */
+function parseDockerfiles(value: string, root: string): DockerfileSettings | undefined {
+  const lines = splitList(value || 'auto', /\n/)
+  if (lines.length === 1 && lines[0] === 'none') return undefined
+  const settings: DockerfileSettings = { mapped: new Map(), patterns: [], auto: false, root }
+  const inside = (file: string) => {
+    const relative = path.relative(root, path.resolve(root, file))
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || file.includes('\0'))
+      throw new InputError('dockerfiles', `${JSON.stringify(file)} is outside the workspace (${root})`)
+    return file
   }
-  return map
+  for (const line of lines) {
+    const at = line.indexOf('=')
+    if (line === 'auto') settings.auto = true
+    else if (line === 'none') throw new InputError('dockerfiles', 'none stands alone: it turns Dockerfiles off')
+    else if (at < 0) settings.patterns.push(inside(line))
+    else if (at === 0 || at === line.length - 1) throw new InputError('dockerfiles', `expected IMAGE=PATH, got ${JSON.stringify(line)}`)
+    else settings.mapped.set(validateImage('dockerfiles', line.slice(0, at).trim()), inside(line.slice(at + 1).trim()))
+  }
+  return settings
 }
 
 function parseFailOn(value: string): FailRule[] {

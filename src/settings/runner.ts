@@ -20,7 +20,8 @@ export async function githubContext(env: NodeJS.ProcessEnv): Promise<GithubConte
     runId: env.GITHUB_RUN_ID,
     runAttempt: env.GITHUB_RUN_ATTEMPT,
     workflow: env.GITHUB_WORKFLOW,
-    job: env.GITHUB_JOB
+    job: env.GITHUB_JOB,
+    sha: env.GITHUB_SHA
   }
   return {
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',

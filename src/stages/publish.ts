@@ -1,4 +1,10 @@
 /** Publish stage: what people see of the run. */
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { findDockerfiles } from '../dockerfile/find.js'
+import { locateBases } from '../publish/locate.js'
+import { buildSarif, MAX_BYTES, MAX_RESULTS } from '../publish/sarif.js'
+import type { FromLine } from '../types/dockerfile.js'
 import { COMMENT_MARKDOWN_LIMIT, publishComment, runUrl } from '../publish/comment.js'
 import { annotate, publishOutputs } from '../publish/outputs.js'
 import type { RecommendationEntry } from '../publish/recommendations.js'
@@ -8,11 +14,8 @@ import type { BaseChange } from '../types/graph-change.js'
 import type { Run } from './run.js'
 
 /** Artifact, outputs, annotations, job summary and pull-request comment: what people see of the run. */
-export async function publishStage(
-  { settings, host }: Run,
-  entries: RecommendationEntry[],
-  changes: BaseChange[] | undefined
-): Promise<void> {
+export async function publishStage(run: Run, entries: RecommendationEntry[], changes: BaseChange[] | undefined): Promise<void> {
+  const { settings, host } = run
   const images = entries.map((entry) => entry.image)
   // Off a runner (the CLI) there is no artifact service and no pull request: no empty groups for them.
   const artifactId =
@@ -31,9 +34,14 @@ export async function publishStage(
     { graphFile: settings.graphFile, reportDir: settings.outputDir, ...(artifactId !== undefined ? { artifactId } : {}) },
     host
   )
-  await annotate(entries, settings.dockerfiles, host)
+  const located = await codeScanning(run, entries)
+  annotate(entries, located, host)
   const link = runUrl(settings.github)
-  const options = { ...(link ? { runUrl: link } : {}), ...(changes ? { changes } : {}) }
+  const options = {
+    ...(link ? { runUrl: link } : {}),
+    ...(changes ? { changes } : {}),
+    fromLines: (entry: RecommendationEntry) => located.get(entry) ?? []
+  }
   const summary = renderSummary(entries, options)
   if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(summary))
   if (settings.comment === 'always' || (settings.comment === 'auto' && settings.github.pullRequest !== undefined)) {
@@ -53,4 +61,30 @@ export async function publishStage(
       )
     )
   }
+}
+
+/**
+ * Finds the Dockerfiles, matches each image's base to their `FROM` lines, and writes the SARIF file
+ * whenever a Dockerfile was found (with no results when nothing should move, so fixed alerts close).
+ */
+async function codeScanning({ settings, host }: Run, entries: RecommendationEntry[]): Promise<Map<RecommendationEntry, FromLine[]>> {
+  const dockerfiles = settings.dockerfiles
+  if (dockerfiles === undefined) return new Map()
+  return host.group('Match Dockerfile FROM lines', async () => {
+    const index = await findDockerfiles(dockerfiles, host)
+    const located = locateBases(entries, index, settings.github)
+    const lines = new Set([...located.values()].flat().map((from) => `${from.path}:${from.line}`))
+    host.info(`${index.files.length} Dockerfile(s) read; ${located.size} image(s) located on ${lines.size} FROM line(s)`)
+    if (index.files.length === 0) return located
+    const { log, dropped } = buildSarif(located)
+    if (dropped > 0)
+      host.warning(
+        `sarif-file: ${dropped} result(s) left out for GitHub's limits (${MAX_RESULTS} results, ${MAX_BYTES} bytes); the most urgent are kept`
+      )
+    await mkdir(path.dirname(settings.sarifFile), { recursive: true })
+    await writeFile(settings.sarifFile, `${JSON.stringify(log, null, 2)}\n`)
+    host.setOutput('sarif-file', settings.sarifFile)
+    host.info(`SARIF with ${log.runs[0].results?.length ?? 0} result(s) → ${settings.sarifFile}`)
+    return located
+  })
 }

@@ -24,6 +24,8 @@ export interface GithubContext {
   job?: string
   /** The pull request this run belongs to, if any. */
   pullRequest?: number
+  /** The commit the run checked out (`GITHUB_SHA`), for links to Dockerfile lines. */
+  sha?: string
   /** Whether the runner's artifact service can be reached (it cannot off GitHub). */
   artifactService: boolean
 }
@@ -120,6 +122,19 @@ export interface Settings {
   artifactName?: string
   artifactRetentionDays?: number
   failOn: FailRule[]
-  /** Image reference → its Dockerfile, for annotations on the FROM line. */
-  dockerfiles: Map<string, string>
+  /** Where to look for Dockerfiles; absent with `dockerfiles: none`. */
+  dockerfiles?: DockerfileSettings
+  /** Where the SARIF file goes when a Dockerfile was found. */
+  sarifFile: string
+}
+
+export interface DockerfileSettings {
+  /** Image reference → its Dockerfile, relative to `root` (`IMAGE=PATH` lines). */
+  mapped: Map<string, string>
+  /** Glob patterns of further Dockerfiles, relative to `root`. */
+  patterns: string[]
+  /** Every file named like a Dockerfile under `root`, but not in `.git` or `node_modules`. */
+  auto: boolean
+  /** The repository root: `GITHUB_WORKSPACE`, or the working directory off GitHub. */
+  root: string
 }

@@ -1,0 +1,198 @@
+/**
+ * Recommendations on the `FROM` lines where the fix goes: Dockerfiles found and parsed, references
+ * matched as Docker resolves them, and the SARIF file validated as code scanning takes it.
+ */
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { Log } from 'sarif'
+import { describe, expect, it } from 'vitest'
+import { normalizeReference } from '../../src/dockerfile/reference.js'
+import { matchReportFiles } from '../../src/report/files.js'
+import { runPipeline } from '../../src/pipeline.js'
+import { buildSarif, MAX_RESULTS } from '../../src/publish/sarif.js'
+import { buildSettings } from '../../src/settings/index.js'
+import type { RawInputs } from '../../src/inputs.js'
+import type { FromLine } from '../../src/types/dockerfile.js'
+import { outdatedEntry } from '../kit/entries.js'
+import { CARTOGRAPHY, FIXTURES, WILD } from '../kit/helpers.js'
+import { recordingHost } from '../kit/host.js'
+import { sarifProblems } from '../kit/sarif.js'
+
+const REPORTS = [
+  path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt'), // node:25-alpine, digest e754…
+  path.join(CARTOGRAPHY, 'gitlab-recommendation-report.txt'), // the same base, another image
+  path.join(CARTOGRAPHY, 'variant-crlf-registry-port-report.txt'), // registry.example.test:5000/node:25-alpine
+  path.join(WILD, 'vitkhab-node22-local-prefix.txt'), // node:22
+  path.join(WILD, 'minitwit-nginx1-alpine-no-target-header.txt'), // nginx:1-alpine
+  path.join(WILD, 'tiamaria-python311-alpine-v1.17-windows-after.txt') // python:3.11-alpine
+]
+
+/** A workspace holding the fixture Dockerfiles, and a `.git` and `node_modules` that `auto` must skip. */
+async function workspace(): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'sg-workspace-'))
+  await cp(path.join(FIXTURES, 'dockerfiles'), root, { recursive: true })
+  for (const skipped of ['.git', 'node_modules/pkg']) {
+    await mkdir(path.join(root, skipped), { recursive: true })
+    await writeFile(path.join(root, skipped, 'Dockerfile'), 'FROM node:25-alpine\n')
+  }
+  return root
+}
+
+async function run(root: string, inputs: RawInputs = {}, reports = REPORTS, env: NodeJS.ProcessEnv = {}) {
+  const recorded = recordingHost()
+  const settings = await buildSettings(
+    { reports: reports.join('\n'), 'output-dir': path.join(root, '.out'), 'fail-on': 'none', comment: 'never', ...inputs },
+    { env: { GITHUB_WORKSPACE: root, ...env }, matchReports: matchReportFiles, now: Date.now }
+  )
+  await runPipeline(settings, recorded.host)
+  const sarifFile = recorded.outputs['sarif-file']
+  const log = sarifFile ? (JSON.parse(await readFile(sarifFile, 'utf8')) as Log) : undefined
+  return { recorded, log, settings }
+}
+
+const where = (log: Log | undefined) =>
+  (log?.runs[0].results ?? [])
+    .map((result) => {
+      const location = result.locations?.[0]?.physicalLocation
+      return `${location?.artifactLocation?.uri}:${location?.region?.startLine}`
+    })
+    .sort()
+
+describe('references, as Docker resolves them', () => {
+  it.each([
+    ['node', 'docker.io/library/node', 'latest', undefined],
+    ['library/node:22', 'docker.io/library/node', '22', undefined],
+    ['docker.io/library/node:22', 'docker.io/library/node', '22', undefined],
+    ['index.docker.io/library/node:22', 'docker.io/library/node', '22', undefined],
+    ['docker.io/node:22', 'docker.io/library/node', '22', undefined],
+    ['bitnami/redis:7', 'docker.io/bitnami/redis', '7', undefined],
+    ['localhost/app', 'localhost/app', 'latest', undefined],
+    ['registry.example.test:5000/node:25-alpine', 'registry.example.test:5000/node', '25-alpine', undefined],
+    ['node@sha256:abc', 'docker.io/library/node', undefined, 'sha256:abc'],
+    ['node:22@sha256:abc', 'docker.io/library/node', '22', 'sha256:abc']
+  ])('%s', (reference, repository, tag, digest) => {
+    expect(normalizeReference(reference)).toEqual({ repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) })
+  })
+
+  it('names no image for variables left unset, blanks or an empty tag', () => {
+    for (const reference of ['$BASE', '${BASE}:1', '', 'node:', 'a b']) expect(normalizeReference(reference)).toBeUndefined()
+  })
+})
+
+describe('the FROM lines each base lands on', () => {
+  it('finds every Dockerfile under the workspace, parses it, and matches by name:tag and by pinned digest', async () => {
+    const root = await workspace()
+    const { log, recorded, settings } = await run(root)
+    expect(settings.dockerfiles?.auto).toBe(true)
+    expect(recorded.lines).toContain('4 Dockerfile(s) read; 6 image(s) located on 9 FROM line(s)')
+    expect(where(log)).toEqual([
+      'Containerfile:1', // index.docker.io/library/node:25-alpine
+      'Containerfile:4', // node:22 AS legacy (not the comment above it)
+      'Containerfile:5', // registry.example.test:5000/node:25-alpine
+      'Containerfile:6', // python:3.11-alpine
+      'docs/Dockerfile.dev:1', // nginx:1-alpine, not NGINX: nor ghcr.io/nginx
+      'services/api/Dockerfile:12', // a FROM over three lines: the keyword's line
+      'services/api/Dockerfile:5', // node:${NODE_VERSION}-alpine with the ARG default
+      'services/web/web.Dockerfile:2', // library/node:lts pinned to the base's digest
+      'services/web/web.Dockerfile:5' // node@sha256 of the base
+    ])
+    // Left alone: FROM node (latest), FROM build, scratch, $UNSET_BASE, the stale digest, .git and node_modules.
+    expect(log?.runs[0].results?.map((result) => result.message.text).join('\n')).not.toContain('node_modules')
+    expect(sarifProblems(log as Log)).toEqual([])
+  })
+
+  it('writes one result per line however many reports share its base, naming their images once', async () => {
+    const root = await workspace()
+    const { log } = await run(root) // the ECR and GitLab reports: one image name, one base, two digests
+    const onLine = (log?.runs[0].results ?? []).filter(
+      (result) =>
+        result.locations?.[0]?.physicalLocation?.artifactLocation?.uri === 'services/api/Dockerfile' &&
+        result.locations[0].physicalLocation.region?.startLine === 12
+    )
+    expect(onLine).toHaveLength(1)
+    expect(onLine[0].message.text).toBe(
+      'Base image node:25-alpine (of registry.example.test/example/app:1.2.3) should move. ' +
+        'Best: node:slim removes 2 high, 1 medium and adds 9 low. Other options: rebuild on a newer node:25-alpine removes 2 high; ' +
+        'node:current-alpine3.23 removes 2 high; node:current-alpine removes 2 high.'
+    )
+    expect(onLine[0].level).toBe('error')
+    expect(onLine[0].ruleId).toBe('scout-graph/base-image-update')
+  })
+
+  it('puts annotations and summary links on the same lines, and looks only in the Dockerfile an image is mapped to', async () => {
+    const root = await workspace()
+    const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc123', GITHUB_SERVER_URL: 'https://github.com' }
+    const { recorded } = await run(root, { dockerfiles: 'auto\nlocal://vitkhab/serverless:3.40.0-22=docs/Dockerfile.dev' }, REPORTS, env)
+    const places = recorded.warnings.filter((warning) => warning.place?.title === 'Base image update').map((warning) => warning.place)
+    expect(places).toContainEqual({ title: 'Base image update', file: 'Containerfile', startLine: 5 })
+    // node:22 is mapped to a Dockerfile that does not use it: no line rather than a wrong one.
+    const node22 = recorded.warnings.find((warning) => warning.message.startsWith('local://vitkhab/serverless:3.40.0-22:'))
+    expect(node22?.place).toEqual({ title: 'Base image update' })
+    expect(recorded.summaries[0]).toContain('[`services/api/Dockerfile:5`](https://github.com/o/r/blob/abc123/services/api/Dockerfile#L5)')
+    expect(recorded.summaries[0]).not.toContain('Containerfile:4')
+  })
+
+  it('reads only the patterns given, and nothing with none', async () => {
+    const root = await workspace()
+    const only = await run(root, { dockerfiles: 'docs/*' })
+    expect(where(only.log)).toEqual(['docs/Dockerfile.dev:1'])
+    const none = await run(root, { dockerfiles: 'none' })
+    expect(none.log).toBeUndefined()
+    expect(none.recorded.outputs['sarif-file']).toBeUndefined()
+  })
+
+  it('writes an empty result list when nothing should move, so fixed alerts close; and none without a Dockerfile', async () => {
+    const root = await workspace()
+    const upToDate = [path.join(WILD, 'qiita-alpine3-refresh-uptodate-no-tag-recs-dec.txt')]
+    const { log } = await run(root, {}, upToDate)
+    expect(log?.runs[0].results).toEqual([])
+    expect(sarifProblems(log as Log)).toEqual([])
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'sg-empty-'))
+    expect((await run(empty, {}, upToDate)).log).toBeUndefined()
+  })
+
+  it('refuses paths and patterns outside the workspace, naming the input', async () => {
+    const root = await workspace()
+    for (const value of ['../elsewhere/Dockerfile', 'app:1=/etc/Dockerfile', 'app:1=../x', 'auto\nnone']) {
+      await expect(run(root, { dockerfiles: value })).rejects.toThrow(/^dockerfiles: /)
+    }
+  })
+})
+
+describe('SARIF for code scanning', () => {
+  const from = (line: number): FromLine => ({ path: 'svc/Dockerfile', line, stage: 'runtime' })
+
+  it('keeps an alert across runs: the same fingerprint when the line moves and the counts change', () => {
+    const before = outdatedEntry('app:1', 'node:20', [0, 4, 2, 0], [{ tag: '22', counts: [0, 0, 0, 0] }])
+    const after = outdatedEntry('app:1', 'node:20', [1, 9, 2, 0], [{ tag: '22', counts: [0, 1, 0, 0] }])
+    const first = buildSarif(new Map([[before, [from(3)]]])).log.runs[0].results?.[0]
+    const second = buildSarif(new Map([[after, [from(17)]]])).log.runs[0].results?.[0]
+    expect(first?.partialFingerprints?.primaryLocationLineHash).toMatch(/^[0-9a-f]{32}:1$/)
+    expect(second?.partialFingerprints).toEqual(first?.partialFingerprints)
+    expect(second?.locations?.[0]?.physicalLocation?.region?.startLine).toBe(17)
+    // Another stage or another base is another alert.
+    const other = buildSarif(new Map([[before, [{ ...from(3), stage: 'build' }]]])).log.runs[0].results?.[0]
+    expect(other?.partialFingerprints).not.toEqual(first?.partialFingerprints)
+  })
+
+  it('levels by what the best move removes, keeps report text plain, and stays within GitHub limits', () => {
+    const hostile = outdatedEntry('evil:1', 'node:20', [0, 0, 3, 0], [{ tag: '22 [click](https://x.test) <b>', counts: [0, 0, 0, 0] }])
+    const [result] = buildSarif(new Map([[hostile, [from(1)]]])).log.runs[0].results ?? []
+    expect(result.level).toBe('warning')
+    expect(result.message.text).toContain('node:22 \\[click\\](https://x.test) <b> removes 3 medium')
+    expect(result.message.markdown).toBeUndefined()
+
+    const many = new Map(
+      Array.from({ length: MAX_RESULTS + 50 }, (_, i) => [
+        outdatedEntry(`app:${i}`, 'node:20', [0, i % 2, 1, 0], [{ tag: '22', counts: [0, 0, 0, 0] }]),
+        [{ path: `svc/${i}/Dockerfile`, line: 1, stage: '#0' }]
+      ])
+    )
+    const { log, dropped } = buildSarif(many)
+    expect(log.runs[0].results).toHaveLength(MAX_RESULTS)
+    expect(dropped).toBe(50)
+    expect(log.runs[0].results?.every((r, i, all) => i === 0 || !(r.level === 'error' && all[i - 1].level !== 'error'))).toBe(true)
+    expect(sarifProblems(log)).toEqual([])
+  })
+})

@@ -1,0 +1,77 @@
+/**
+ * Which Dockerfiles a run looks at: the ones mapped to images, the ones the patterns match, and with
+ * `auto` every file named like a Dockerfile under the workspace (not in `.git` or `node_modules`).
+ */
+import { lstat, opendir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Host } from '../host.js'
+import type { DockerfileSettings } from '../types/settings.js'
+import type { Dockerfile, DockerfileIndex } from '../types/dockerfile.js'
+
+/** A Dockerfile larger than this is no Dockerfile anyone wrote by hand: skipped. */
+const MAX_BYTES = 1_048_576
+/** The most files `auto` and the patterns may find; past it, a warning. */
+export const MAX_DOCKERFILES = 5_000
+const SKIPPED_DIRS = new Set(['.git', 'node_modules'])
+
+export const isDockerfileName = (name: string): boolean =>
+  name === 'Dockerfile' || name === 'Containerfile' || name.startsWith('Dockerfile.') || name.endsWith('.Dockerfile')
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  const handle = await opendir(dir).catch(() => undefined)
+  if (handle === undefined) return
+  for await (const entry of handle) {
+    const full = path.join(dir, entry.name)
+    // Symbolic links are not followed: a link could lead out of the workspace or round in a loop.
+    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) yield* walk(full)
+    else if (entry.isFile() && isDockerfileName(entry.name)) yield full
+  }
+}
+
+export async function findDockerfiles(settings: DockerfileSettings, host: Host): Promise<DockerfileIndex> {
+  const found = new Set<string>()
+  for (const file of settings.mapped.values()) found.add(path.resolve(settings.root, file))
+  if (settings.auto) for await (const file of walk(settings.root)) found.add(file)
+  if (settings.patterns.length > 0) {
+    const { create } = await import('@actions/glob')
+    const globber = await create(settings.patterns.map((pattern) => path.resolve(settings.root, pattern)).join('\n'), {
+      followSymbolicLinks: false,
+      matchDirectories: false
+    })
+    for (const file of await globber.glob()) found.add(file)
+  }
+  const paths = [...found].sort()
+  if (paths.length > MAX_DOCKERFILES) host.warning(`dockerfiles: ${paths.length} files found; only the first ${MAX_DOCKERFILES} are read`)
+  const files: Dockerfile[] = []
+  // The parser loads only when there is a Dockerfile to read.
+  const { readFroms } = paths.length > 0 ? await import('./parse.js') : { readFroms: () => [] }
+  for (const file of paths.slice(0, MAX_DOCKERFILES)) {
+    const relative = path.relative(settings.root, file)
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      host.warning(`dockerfiles: ${file} is outside the workspace; skipped`)
+      continue
+    }
+    const text = await readDockerfile(file, host)
+    if (text !== undefined) files.push({ path: relative.split(path.sep).join('/'), froms: readFroms(text) })
+  }
+  const mapped = new Map(
+    [...settings.mapped].map(([image, file]) => [
+      image,
+      path.relative(settings.root, path.resolve(settings.root, file)).split(path.sep).join('/')
+    ])
+  )
+  return { files, mapped }
+}
+
+async function readDockerfile(file: string, host: Host): Promise<string | undefined> {
+  const info = await lstat(file).catch(() => undefined)
+  if (info === undefined || !info.isFile()) {
+    host.warning(`dockerfiles: ${file} is not a readable file; skipped`)
+    return undefined
+  }
+  if (info.size > MAX_BYTES) {
+    host.warning(`dockerfiles: ${file} is over ${MAX_BYTES} bytes; skipped`)
+    return undefined
+  }
+  return readFile(file, 'utf8')
+}
