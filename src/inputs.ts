@@ -55,7 +55,9 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'fail-on', kind: 'string', default: 'error' },
   { name: 'dockerfiles', kind: 'list', default: 'auto' },
   { name: 'sarif-file', kind: 'string' },
-  { name: 'graph-file', kind: 'string' }
+  { name: 'graph-file', kind: 'string' },
+  { name: 'dashboard', kind: 'boolean', default: 'false' },
+  { name: 'dashboard-title', kind: 'string', default: 'Base image recommendations' }
 ]
 
 /** Raw input values by name, as the runner or the command line gave them ('' when unset). */

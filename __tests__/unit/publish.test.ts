@@ -6,7 +6,7 @@
 import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/pipeline.js'
 import { publishStage } from '../../src/stages/publish.js'
 import { RunLedger } from '../../src/gate.js'
@@ -17,7 +17,7 @@ import { renderSummary } from '../../src/publish/summary.js'
 import { parseReport } from '../../src/report/parse.js'
 import { buildSettings } from '../../src/settings/index.js'
 import { artifactFiles, artifactName, uploadArtifact } from '../../src/sinks/artifact.js'
-import { startGithubApi, type GithubApiStandIn } from '../kit/services/github-api.js'
+import { useGithubApi } from '../kit/services/github-api.js'
 import { CARTOGRAPHY, WILD, fixture } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import type { GithubContext } from '../../src/types/settings.js'
@@ -64,23 +64,8 @@ describe('aggregating matrix legs', () => {
 })
 
 describe('the sticky pull-request comment', () => {
-  let api: GithubApiStandIn
-  beforeAll(async () => {
-    api = await startGithubApi(COMMENT_LIMIT)
-  })
-  afterAll(() => api.close())
-  beforeEach(() => api.reset())
-
-  const github = (): GithubContext => ({
-    apiUrl: api.url,
-    serverUrl: 'https://github.com',
-    repository: 'o/r',
-    runId: '9',
-    workflow: 'scan',
-    job: 'images',
-    pullRequest: 7,
-    artifactService: false
-  })
+  const { api, github: context } = useGithubApi(COMMENT_LIMIT)
+  const github = () => context({ workflow: 'scan', job: 'images', pullRequest: 7 })
   const target = (overrides: Partial<CommentTarget> = {}): CommentTarget => ({
     mode: 'auto',
     token: 'ghs_commentToken0451',

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Host } from '../host.js'
+import { refusal, restClient } from './github.js'
 import type { CommentMode, GithubContext } from '../types/settings.js'
 
 /** GitHub refuses a comment body over 65,536 characters; the marker takes some of them. */
@@ -58,8 +59,7 @@ export async function publishComment(
   const marker = commentMarker(github, target.leg)
   const legacy = legacyCommentMarker(github, images)
   const body = `${marker}\n${markdown}`
-  const { getOctokit } = await import('@actions/github')
-  const octokit = getOctokit(target.token, { baseUrl: github.apiUrl })
+  const octokit = await restClient(target.token, github)
   try {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
@@ -83,11 +83,7 @@ export async function publishComment(
     }
     return written.data.html_url
   } catch (error) {
-    const status = (error as { status?: number }).status
-    const why =
-      status === 403 || status === 404
-        ? 'the token may not write to this pull request (a fork, or no `pull-requests: write` permission)'
-        : `GitHub answered ${status ?? 'with an error'}`
+    const why = refusal(error, 'to this pull request', 'pull-requests: write')
     host.warning(`comment: not written to pull request #${github.pullRequest}: ${why}; the job summary has the same text`)
     return undefined
   }

@@ -30,7 +30,8 @@ export function publishingSettings(input: (name: string) => string, outputDir: s
       : {}),
     failOn: parseFailOn(input('fail-on')),
     ...(dockerfiles ? { dockerfiles } : {}),
-    sarifFile: path.resolve(input('sarif-file') || path.join(outputDir, 'scout-graph.sarif'))
+    sarifFile: path.resolve(input('sarif-file') || path.join(outputDir, 'scout-graph.sarif')),
+    ...(parseBoolean('dashboard', input('dashboard')) ? { dashboard: { title: parseTitle(input('dashboard-title')) } } : {})
   }
 }
 
@@ -68,6 +69,13 @@ function parseDockerfiles(value: string, root: string): DockerfileSettings | und
     else settings.mapped.set(validateImage('dockerfiles', line.slice(0, at).trim()), inside(line.slice(at + 1).trim()))
   }
   return settings
+}
+
+/** An issue title GitHub takes: one line, not blank, at most 256 characters. */
+function parseTitle(value: string): string {
+  if (value === '' || value.length > 256 || /\p{Cc}/u.test(value))
+    throw new InputError('dashboard-title', `expected one line of 1 to 256 characters, got ${JSON.stringify(value.slice(0, 80))}`)
+  return value
 }
 
 function parseFailOn(value: string): FailRule[] {

@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { findDockerfiles } from '../dockerfile/find.js'
+import { publishDashboard } from '../publish/dashboard.js'
 import { locateBases } from '../publish/locate.js'
 import { buildSarif, MAX_BYTES, MAX_RESULTS } from '../publish/sarif.js'
 import type { FromLine } from '../types/dockerfile.js'
@@ -60,6 +61,19 @@ export async function publishStage(run: Run, entries: RecommendationEntry[], cha
         host
       )
     )
+  }
+  if (settings.dashboard) {
+    const { title } = settings.dashboard
+    if (settings.shard) host.warning('dashboard: a shard sees only its slice of the images; the last job (`legs`) writes the dashboard')
+    else
+      await host.group('Dashboard issue', () =>
+        publishDashboard(
+          { title, github: settings.github, ...(settings.githubToken ? { token: settings.githubToken } : {}) },
+          entries,
+          host,
+          { at: new Date(), ...(link ? { runUrl: link } : {}), fromLines: options.fromLines }
+        )
+      )
   }
 }
 

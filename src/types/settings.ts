@@ -126,6 +126,8 @@ export interface Settings {
   dockerfiles?: DockerfileSettings
   /** Where the SARIF file goes when a Dockerfile was found. */
   sarifFile: string
+  /** Set with `dashboard: true`: the title of the dashboard issue to keep up to date. */
+  dashboard?: { title: string }
 }
 
 export interface DockerfileSettings {

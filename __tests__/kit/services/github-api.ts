@@ -1,9 +1,12 @@
 /**
  * A local stand-in for the part of GitHub's REST API the action calls: the comments of one pull request
- * (`o/r#7`), listed in small pages (so pagination is exercised), created and updated. It records every call.
+ * (`o/r#7`) and the repository's issues, listed in small pages (so pagination is exercised), created and
+ * updated. It records every call.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
+import type { GithubContext } from '../../../src/types/settings.js'
 
 export interface ApiCall {
   method: string
@@ -16,6 +19,8 @@ export interface GithubApiStandIn {
   url: string
   calls: ApiCall[]
   comments: { id: number; body: string }[]
+  /** The repository's issues (and pull requests, as GitHub lists them among issues), oldest first. */
+  issues: StandInIssue[]
   /** The node ids of the comments minimized through GraphQL. */
   minimized: string[]
   /** Answer every call with this status (403, 422…) until cleared. */
@@ -24,6 +29,17 @@ export interface GithubApiStandIn {
   commentLimit: number
   reset(): void
   close(): Promise<void>
+}
+
+export interface StandInIssue {
+  number: number
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  /** `Bot` for the workflow token's issues. */
+  userType: 'Bot' | 'User'
+  authorAssociation: string
+  pullRequest?: boolean
 }
 
 const PER_PAGE = 2
@@ -41,12 +57,22 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
     url: '',
     calls: [],
     comments: [],
+    issues: [],
     minimized: [],
     commentLimit,
     reset() {
       api.calls.length = 0
       api.minimized.length = 0
       api.comments = [1, 2, 3].map((id) => ({ id, body: `someone else's comment ${id}` }))
+      api.issues = [1, 2, 3].map((number) => ({
+        number,
+        title: `someone's issue ${number}`,
+        body: 'a bug',
+        state: 'open',
+        userType: 'User',
+        authorAssociation: 'NONE',
+        ...(number === 2 ? { pullRequest: true } : {})
+      }))
       delete api.refuseWith
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve()))
@@ -98,10 +124,88 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
       comment.body = (JSON.parse(text) as { body: string }).body
       return send(200, { ...comment, html_url: `https://github.com/o/r/pull/7#issuecomment-${comment.id}` })
     }
+    const issue = (item: StandInIssue) => ({
+      number: item.number,
+      title: item.title,
+      body: item.body,
+      state: item.state,
+      user: { login: item.userType === 'Bot' ? 'github-actions[bot]' : 'someone', type: item.userType },
+      author_association: item.authorAssociation,
+      html_url: `https://github.com/o/r/issues/${item.number}`,
+      ...(item.pullRequest ? { pull_request: { url: 'x' } } : {})
+    })
+    if (request.method === 'GET' && url.pathname === '/repos/o/r/issues') {
+      // Sorted as asked for (updated, newest first): here the latest number stands for the latest update.
+      const state = url.searchParams.get('state') ?? 'open'
+      const listed = [...api.issues].reverse().filter((item) => state === 'all' || item.state === state)
+      const page = Number(url.searchParams.get('page') ?? '1')
+      const last = Math.max(1, Math.ceil(listed.length / PER_PAGE))
+      const query = new URLSearchParams(url.searchParams)
+      query.set('page', String(page + 1))
+      const link: Record<string, string> = page < last ? { link: `<${api.url}/repos/o/r/issues?${query}>; rel="next"` } : {}
+      return send(200, listed.slice((page - 1) * PER_PAGE, page * PER_PAGE).map(issue), link)
+    }
+    if (request.method === 'POST' && url.pathname === '/repos/o/r/issues') {
+      const { title, body } = JSON.parse(text) as { title: string; body: string }
+      if (body.length > 65_536) return send(422, { message: 'Validation Failed' })
+      const created: StandInIssue = {
+        number: 100 + api.issues.length,
+        title,
+        body,
+        state: 'open',
+        userType: 'Bot',
+        authorAssociation: 'NONE'
+      }
+      api.issues.push(created)
+      return send(201, issue(created))
+    }
+    const issueUpdate = /^\/repos\/o\/r\/issues\/(\d+)$/.exec(url.pathname)
+    if (request.method === 'PATCH' && issueUpdate) {
+      const found = api.issues.find((item) => item.number === Number(issueUpdate[1]))
+      if (!found) return send(404, { message: 'Not Found' })
+      const { body } = JSON.parse(text) as { body: string }
+      if (body.length > 65_536) return send(422, { message: 'Validation Failed' })
+      found.body = body
+      // An update moves it to the top of the updated-first list.
+      api.issues = [...api.issues.filter((item) => item !== found), found]
+      return send(200, issue(found))
+    }
     send(404, { message: 'Not Found' })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   api.reset()
   return api
+}
+
+/**
+ * One stand-in for a describe block: started before it, reset before each test, closed after it. `api`
+ * stands for the running stand-in (reads and writes go through to it).
+ */
+export function useGithubApi(commentLimit?: number): { api: GithubApiStandIn; github: (extra?: Partial<GithubContext>) => GithubContext } {
+  let running: GithubApiStandIn | undefined
+  beforeAll(async () => {
+    running = await startGithubApi(commentLimit)
+  })
+  afterAll(() => running?.close())
+  beforeEach(() => running?.reset())
+  const current = () => {
+    if (running === undefined) throw new Error('the GitHub API stand-in is not started yet')
+    return running
+  }
+  const api = new Proxy({} as GithubApiStandIn, {
+    get: (_, key) => Reflect.get(current(), key),
+    set: (_, key, value) => Reflect.set(current(), key, value)
+  })
+  return {
+    api,
+    github: (extra = {}) => ({
+      apiUrl: current().url,
+      serverUrl: 'https://github.com',
+      repository: 'o/r',
+      runId: '9',
+      artifactService: false,
+      ...extra
+    })
+  }
 }

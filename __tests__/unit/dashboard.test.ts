@@ -1,0 +1,204 @@
+/**
+ * The dashboard issue against the local stand-in of GitHub's REST API: created once, found again across
+ * pages, rewritten with what changed since the last run, left closed when a person closed it, and safe
+ * with a hand-edited state, at thousands of images, and without permission.
+ */
+import { describe, expect, it } from 'vitest'
+import { dashboardMarker, ISSUE_LIMIT, publishDashboard, type DashboardTarget } from '../../src/publish/dashboard.js'
+import { encodeState, readState } from '../../src/publish/dashboard-state.js'
+import type { RecommendationEntry } from '../../src/publish/recommendations.js'
+import { failedEntry, outdatedEntry, upToDateEntry } from '../kit/entries.js'
+import { recordingHost } from '../kit/host.js'
+import { renderGfm, visibleText } from '../kit/render.js'
+import { useGithubApi } from '../kit/services/github-api.js'
+
+const FIRST: RecommendationEntry[] = [
+  outdatedEntry('app:1', 'node:20', [0, 0, 3, 0], [{ tag: '22', counts: [0, 0, 0, 0] }]),
+  outdatedEntry('app:2', 'python:3.11', [0, 1, 0, 0], [{ tag: '3.13', counts: [0, 0, 0, 0] }]),
+  outdatedEntry('app:3', 'alpine:3.20', [0, 0, 1, 0], [{ tag: '3.21', counts: [0, 0, 0, 0] }]),
+  failedEntry('gone:1', 'image not found')
+]
+const SECOND: RecommendationEntry[] = [
+  outdatedEntry(
+    'app:1',
+    'node:20',
+    [0, 2, 3, 0],
+    [
+      { tag: '22', counts: [0, 0, 0, 0] },
+      { tag: '24', counts: [0, 0, 0, 1] }
+    ]
+  ),
+  upToDateEntry('app:2', 'python:3.13'),
+  outdatedEntry('app:3', 'alpine:3.20', [0, 0, 1, 0], [{ tag: '3.22', counts: [0, 0, 0, 0] }]),
+  outdatedEntry('new:1', 'debian:12', [0, 0, 0, 4], [{ tag: '13', counts: [0, 0, 0, 0] }])
+]
+
+describe('the dashboard issue', () => {
+  const { api, github } = useGithubApi()
+  const target = (title = 'Base image recommendations'): DashboardTarget => ({ title, token: 'ghs_dashboardToken77', github: github() })
+  const write = (entries: RecommendationEntry[], title?: string, at = new Date('2026-11-23T05:00:00Z')) => {
+    const recorded = recordingHost()
+    return {
+      recorded,
+      written: publishDashboard(target(title), entries, recorded.host, { at, runUrl: 'https://github.com/o/r/actions/runs/9' })
+    }
+  }
+  const dashboards = () => api.issues.filter((issue) => issue.body.startsWith('<!-- scout-graph-action:dashboard'))
+  const opening = (body: string) => body.slice(body.indexOf('### What changed'), body.indexOf('## Docker Scout'))
+
+  it('is created on the first run, then found again across pages and rewritten with exactly what changed', async () => {
+    const first = write(FIRST)
+    expect(await first.written).toBe('https://github.com/o/r/issues/103')
+    expect(dashboards()).toHaveLength(1)
+    expect(dashboards()[0].title).toBe('Base image recommendations')
+    expect(dashboards()[0].body).toContain('This is the first run of this dashboard: there is nothing to compare with yet.')
+    // Other people's issues pile up on top of it: it is found on a later page.
+    for (const number of [200, 201, 202, 203])
+      api.issues.push({ number, title: 'x', body: 'y', state: 'open', userType: 'User', authorAssociation: 'NONE' })
+    api.calls.length = 0
+
+    const second = write(SECOND, undefined, new Date('2026-11-24T05:00:00Z'))
+    expect(await second.written).toBe('https://github.com/o/r/issues/103')
+    expect(api.calls.filter((call) => call.method === 'GET').length).toBeGreaterThan(1)
+    expect(api.calls.filter((call) => call.method === 'POST')).toEqual([])
+    expect(dashboards()).toHaveLength(1)
+    expect(opening(dashboards()[0].body)).toBe(
+      [
+        '### What changed since the last run (2026-11-23 05:00:00 UTC)',
+        '',
+        '- 🚨 **Should move now** (new): `app:1`',
+        '- 🆕 **Newly recommended**:',
+        '  - `app:1` on `node:20`: `node:24`',
+        '  - `app:3` on `alpine:3.20`: `alpine:3.22`',
+        '- ✅ **No longer recommended**:',
+        '  - `app:3` on `alpine:3.20`: `alpine:3.21`',
+        '- 🔀 **Moved to another base**:',
+        '  - `app:2`: `python:3.11` → `python:3.13`',
+        '- 📈 **Base vulnerabilities rose**:',
+        '  - `app:1` on `node:20`: high 0 → 2',
+        '- ➕ **Joined the list**: `new:1`',
+        '- ➖ **Left the list**: `gone:1`',
+        '',
+        ''
+      ].join('\n')
+    )
+    expect(dashboards()[0].body).toContain('Scanned 2026-11-24 05:00:00 UTC · [the run](https://github.com/o/r/actions/runs/9)')
+    expect(second.recorded.lines).toContain('Updated the dashboard issue https://github.com/o/r/issues/103')
+  })
+
+  it('says nothing changed when nothing did, and keeps two titles as two dashboards', async () => {
+    await write(FIRST).written
+    await write(FIRST).written
+    expect(dashboards()[0].body).toContain('Nothing changed.')
+    await write(FIRST, 'Nightly bases').written
+    expect(dashboards().map((issue) => issue.title)).toEqual(['Base image recommendations', 'Nightly bases'])
+    expect(dashboardMarker('o/r', 'Nightly bases')).not.toBe(dashboardMarker('o/r', 'Base image recommendations'))
+  })
+
+  it('leaves a dashboard a person closed closed, and says so', async () => {
+    await write(FIRST).written
+    dashboards()[0].state = 'closed'
+    const before = dashboards()[0].body
+    api.calls.length = 0
+    const { recorded, written } = write(SECOND)
+    expect(await written).toBeUndefined()
+    expect(api.calls.map((call) => call.method)).toEqual(['GET'])
+    expect(dashboards()[0].body).toBe(before)
+    expect(recorded.lines).toContain(
+      'dashboard: https://github.com/o/r/issues/103 was closed; it stays closed (and is not updated) until someone reopens it'
+    )
+  })
+
+  it('ignores a look-alike issue opened by someone without write access', async () => {
+    api.issues.push({
+      number: 50,
+      title: 'Base image recommendations',
+      body: `${dashboardMarker('o/r', 'Base image recommendations')}\nhijacked`,
+      state: 'closed',
+      userType: 'User',
+      authorAssociation: 'NONE'
+    })
+    expect(await write(FIRST).written).toBe('https://github.com/o/r/issues/104')
+    expect(api.issues.find((issue) => issue.number === 50)?.body).toContain('hijacked')
+  })
+
+  it('treats a hand-edited or corrupted state as untrusted: it says it could not compare, and never breaks', async () => {
+    await write(FIRST).written
+    const block = /<!-- scout-graph-action:state v1 [A-Za-z0-9_-]* -->/
+    const hostile = encodeState({
+      at: '2026-11-20T00:00:00Z',
+      images: [
+        { image: 'x</details><script>alert(1)</script>', base: 'node:1', urgency: 'now', tags: [['<img src=x>', 'update', 0, 0, 0, 0]] }
+      ]
+    })
+    const corruptions = [
+      ['<!-- scout-graph-action:state v1 !!not-base64!! -->', /not in its format/],
+      [`<!-- scout-graph-action:state v1 ${Buffer.from('{"at":').toString('base64url')} -->`, /not valid JSON/],
+      [encodeState({ at: 'yesterday', images: [] }), /no valid time/],
+      [
+        encodeState({ at: '2026-11-20T00:00:00Z', images: [{ image: 'a', base: 'b', urgency: 'urgent', tags: [] }] } as never),
+        /image 0 has no valid urgency/
+      ],
+      [`<!-- scout-graph-action:state v1 ${'A'.repeat(50_000)} -->`, /over 40000 characters/]
+    ] as const
+    for (const [replacement, reason] of corruptions) {
+      dashboards()[0].body = dashboards()[0].body.replace(block, replacement)
+      const { recorded, written } = write(SECOND)
+      expect(await written).toBe('https://github.com/o/r/issues/103')
+      expect(dashboards()[0].body).toMatch(new RegExp(`^> Could not compare with the last run: the saved state .*${reason.source}`, 'm'))
+      expect(recorded.warnings).toEqual([])
+      expect(readState(dashboards()[0].body)).toHaveProperty('state')
+    }
+    // A valid state with hostile names: compared, and shown as text.
+    dashboards()[0].body = dashboards()[0].body.replace(block, hostile)
+    await write(SECOND).written
+    const html = await renderGfm(dashboards()[0].body)
+    expect(html).not.toMatch(/<script|<img/)
+    expect(visibleText(html)).toContain('➖ Left the list: x</details><script>alert(1)</script>')
+  })
+
+  it('stays under 65,536 characters with thousands of images, its state whole or marked partial, never failing', async () => {
+    const many = Array.from({ length: 4000 }, (_, i) =>
+      outdatedEntry(
+        `registry.example.test/team/service-${i}:1.0.${i}`,
+        `node:${18 + (i % 7)}-alpine`,
+        [i % 2, 3, 5, 1],
+        [
+          { kind: 'refresh', tag: `${18 + (i % 7)}-alpine`, counts: [0, 1, 2, 1] },
+          { tag: '24-alpine', counts: [0, 0, 1, 0] }
+        ]
+      )
+    )
+    const { recorded, written } = write(many)
+    expect(await written).toBe('https://github.com/o/r/issues/103')
+    const body = dashboards()[0].body
+    expect(body.length).toBeLessThanOrEqual(ISSUE_LIMIT)
+    const state = readState(body)
+    expect(state).toHaveProperty('state')
+    const kept = 'state' in state ? state.state : undefined
+    expect(kept?.partial).toBe(true)
+    expect(body).toContain(
+      `> The saved state holds the ${kept?.images.length} most urgent of 4000 images, so the next comparison is partial`
+    )
+    expect(kept?.images[0].urgency).toBe('now')
+    expect(recorded.warnings).toEqual([])
+    // The next run compares with the partial state without calling the rest "joined".
+    await write(many.slice(0, 10)).written
+    expect(dashboards()[0].body).not.toContain('Joined the list')
+    expect(dashboards()[0].body).toContain('Left the list')
+  })
+
+  it('warns and goes on without permission (403), a missing repository (404) or a refused body (422)', async () => {
+    for (const status of [403, 404, 422]) {
+      api.refuseWith = status
+      const { recorded, written } = write(FIRST)
+      expect(await written).toBeUndefined()
+      expect(recorded.warnings.map((warning) => warning.message)).toEqual([
+        status === 422
+          ? 'dashboard: not written: GitHub answered 422; the job summary has the same tables'
+          : 'dashboard: not written: the token may not write issues here (a fork, or no `issues: write` permission); the job summary has the same tables'
+      ])
+      expect(JSON.stringify(recorded)).not.toContain('ghs_dashboardToken77')
+    }
+  })
+})

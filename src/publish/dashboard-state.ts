@@ -1,0 +1,161 @@
+/**
+ * What the dashboard remembers between runs, kept in its own body as a hidden block: per image, its base,
+ * the base's counts and the recommended tags with their counts. Read back, it is untrusted input (anyone
+ * with write access can edit the issue): size-capped, validated field by field, refused whole when wrong.
+ */
+import { SEVERITIES, type RecommendationKind } from '../types/report.js'
+import { orderForReading, urgency, type Urgency, URGENCIES } from './rank.js'
+import { baseReference, type RecommendationEntry } from './recommendations.js'
+
+/** `[critical, high, medium, low]`. */
+type Counts = [number, number, number, number]
+
+export interface ImageState {
+  image: string
+  base: string
+  urgency: Urgency
+  counts?: Counts
+  /** Recommended tags: tag, kind, and the tag's counts. */
+  tags: [string, RecommendationKind, ...Counts][]
+}
+
+export interface DashboardState {
+  /** When the scan ran (ISO 8601). */
+  at: string
+  /** Set when only the most urgent images fit: the next comparison cannot tell who joined. */
+  partial?: boolean
+  images: ImageState[]
+}
+
+const BLOCK = /<!-- scout-graph-action:state v1 ([A-Za-z0-9_-]*) -->/
+/** The longest state block read back; a longer one is refused, unread. */
+export const MAX_STATE_CHARS = 40_000
+const MAX_IMAGES = 20_000
+const MAX_TAGS = 100
+const MAX_TEXT = 512
+
+const countsOf = (counts: Record<(typeof SEVERITIES)[number], number>): Counts => SEVERITIES.map((s) => counts[s]) as Counts
+
+export function stateOf(entries: readonly RecommendationEntry[], at: string): DashboardState {
+  const seen = new Set<string>()
+  const images: ImageState[] = []
+  // Reading order, so a partial state keeps the most urgent; one state per image name.
+  for (const entry of orderForReading(entries)) {
+    if (seen.has(entry.image)) continue
+    seen.add(entry.image)
+    const vulnerabilities = entry.baseImage?.vulnerabilities
+    images.push({
+      image: entry.image,
+      base: baseReference(entry),
+      urgency: urgency(entry),
+      ...(vulnerabilities ? { counts: countsOf(vulnerabilities) } : {}),
+      tags: entry.recommendations.map((option) => [option.tag, option.kind, ...countsOf(option.vulnerabilities)])
+    })
+  }
+  return { at, images }
+}
+
+export function encodeState(state: DashboardState): string {
+  return `<!-- scout-graph-action:state v1 ${Buffer.from(JSON.stringify(state)).toString('base64url')} -->`
+}
+
+export type ReadState = { state: DashboardState } | { error: string } | { none: true }
+
+/** The state kept in a dashboard body: `none` on a first run, `error` when it cannot be trusted. */
+export function readState(body: string): ReadState {
+  const start = body.indexOf('<!-- scout-graph-action:state v1 ')
+  if (start < 0) return { none: true }
+  const end = body.indexOf(' -->', start)
+  if (end < 0 || end - start > MAX_STATE_CHARS) return { error: `the saved state is cut or over ${MAX_STATE_CHARS} characters` }
+  const match = BLOCK.exec(body.slice(start, end + 4))
+  if (!match) return { error: 'the saved state is not in its format' }
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8'))
+  } catch {
+    return { error: 'the saved state is not valid JSON' }
+  }
+  const problem = stateProblem(value)
+  return problem ? { error: `the saved state is invalid: ${problem}` } : { state: value as DashboardState }
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_TEXT && !/\p{Cc}/u.test(value)
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= 10_000_000
+const isCounts = (value: unknown) => Array.isArray(value) && value.length === 4 && value.every(isCount)
+
+function stateProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'not an object'
+  const state = value as Record<string, unknown>
+  if (!isText(state.at) || Number.isNaN(Date.parse(state.at))) return 'no valid time'
+  if (state.partial !== undefined && typeof state.partial !== 'boolean') return 'partial is not a boolean'
+  if (!Array.isArray(state.images) || state.images.length > MAX_IMAGES) return 'images is not a list (or too long)'
+  for (const [index, item] of state.images.entries()) {
+    const image = item as Record<string, unknown>
+    const where = `image ${index}`
+    if (typeof image !== 'object' || image === null) return `${where} is not an object`
+    if (!isText(image.image) || image.image === '' || !isText(image.base)) return `${where} has no valid name or base`
+    if (!URGENCIES.includes(image.urgency as Urgency)) return `${where} has no valid urgency`
+    if (image.counts !== undefined && !isCounts(image.counts)) return `${where} has invalid counts`
+    if (!Array.isArray(image.tags) || image.tags.length > MAX_TAGS) return `${where} has no valid tags`
+    for (const tag of image.tags as unknown[]) {
+      if (
+        !Array.isArray(tag) ||
+        tag.length !== 6 ||
+        !isText(tag[0]) ||
+        !['refresh', 'update'].includes(tag[1] as string) ||
+        !isCounts(tag.slice(2))
+      )
+        return `${where} has an invalid tag`
+    }
+  }
+  return undefined
+}
+
+export interface DashboardChanges {
+  /** Images that should move now and did not before. */
+  nowUrgent: string[]
+  /** Per image: tags recommended now and not before, and the other way round (same base). */
+  newTags: { image: string; base: string; tags: string[] }[]
+  goneTags: { image: string; base: string; tags: string[] }[]
+  /** Images whose base changed (moved, or rebuilt on another). */
+  moved: { image: string; from: string; to: string }[]
+  joined: string[]
+  left: string[]
+  /** Images whose base's counts rose, per severity that rose. */
+  rose: { image: string; base: string; rises: string[] }[]
+}
+
+export function compareStates(previous: DashboardState, current: DashboardState): DashboardChanges {
+  const before = new Map(previous.images.map((image) => [image.image, image]))
+  const now = new Map(current.images.map((image) => [image.image, image]))
+  const changes: DashboardChanges = { nowUrgent: [], newTags: [], goneTags: [], moved: [], joined: [], left: [], rose: [] }
+  for (const image of current.images) {
+    const old = before.get(image.image)
+    if (old === undefined) {
+      // A partial state does not list everyone: an image missing from it may have been there.
+      if (!previous.partial) changes.joined.push(image.image)
+      continue
+    }
+    if (image.urgency === 'now' && old.urgency !== 'now') changes.nowUrgent.push(image.image)
+    if (old.base !== image.base) {
+      changes.moved.push({ image: image.image, from: old.base, to: image.base })
+      continue
+    }
+    const oldTags = new Set(old.tags.map(([tag]) => tag))
+    const newTags = new Set(image.tags.map(([tag]) => tag))
+    const gained = [...newTags].filter((tag) => !oldTags.has(tag))
+    const lost = [...oldTags].filter((tag) => !newTags.has(tag))
+    if (gained.length > 0) changes.newTags.push({ image: image.image, base: image.base, tags: gained })
+    if (lost.length > 0) changes.goneTags.push({ image: image.image, base: image.base, tags: lost })
+    if (old.counts && image.counts) {
+      const rises = SEVERITIES.flatMap((severity, i) =>
+        (image.counts as Counts)[i] > (old.counts as Counts)[i]
+          ? [`${severity} ${(old.counts as Counts)[i]} → ${(image.counts as Counts)[i]}`]
+          : []
+      )
+      if (rises.length > 0) changes.rose.push({ image: image.image, base: image.base, rises })
+    }
+  }
+  for (const image of previous.images) if (!now.has(image.image)) changes.left.push(image.image)
+  return changes
+}

@@ -1,0 +1,193 @@
+/**
+ * The dashboard issue of scheduled rescans: one issue per repository and title, found again by a hidden
+ * marker, rewritten on each run with what changed since the last one (read from the state the last run
+ * left in the body), then the summary's tables. Only the REST API's issues endpoints, so it works on
+ * GitHub Enterprise Server too. It never fails the step: without permission, a warning.
+ */
+import { createHash } from 'node:crypto'
+import type { Host } from '../host.js'
+import { refusal, restClient } from './github.js'
+import type { GithubContext } from '../types/settings.js'
+import { code } from './markdown.js'
+import { compareStates, encodeState, readState, stateOf, type DashboardChanges, type DashboardState } from './dashboard-state.js'
+import type { RecommendationEntry } from './recommendations.js'
+import { renderSummary, type SummaryOptions } from './summary.js'
+
+/** GitHub refuses an issue body over 65,536 characters. */
+export const ISSUE_LIMIT = 65_536
+/** The state may take this much of the body; past it, it keeps the most urgent images and says so. */
+const STATE_BUDGET = 30_000
+const NAMES_LISTED = 20
+/** Who may have written a dashboard: a bot (the workflow token) or someone with write access. */
+const TRUSTED_AUTHORS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
+
+export function dashboardMarker(repository: string, title: string): string {
+  return `<!-- scout-graph-action:dashboard ${createHash('sha256')
+    .update(JSON.stringify([repository, title]))
+    .digest('hex')
+    .slice(0, 16)} -->`
+}
+
+/** The state to keep, whole if it fits its budget, else the most urgent images with `partial` set. */
+function fittedState(state: DashboardState): { block: string; note?: string } {
+  const whole = encodeState(state)
+  if (whole.length <= STATE_BUDGET) return { block: whole }
+  let count = state.images.length
+  let block = whole
+  while (block.length > STATE_BUDGET && count > 0) {
+    count = Math.floor(((count * STATE_BUDGET) / block.length) * 0.95)
+    block = encodeState({ ...state, partial: true, images: state.images.slice(0, count) })
+  }
+  return {
+    block,
+    note: `The saved state holds the ${count} most urgent of ${state.images.length} images, so the next comparison is partial (it cannot tell which images joined).`
+  }
+}
+
+const names = (list: readonly string[]) =>
+  list
+    .slice(0, NAMES_LISTED)
+    .map((name) => code(name))
+    .join(', ') + (list.length > NAMES_LISTED ? ` and ${list.length - NAMES_LISTED} more` : '')
+
+function changesLines(changes: DashboardChanges, since: string): string[] {
+  const perImage = (items: { image: string; base: string; tags: string[] }[]) =>
+    items.slice(0, NAMES_LISTED).map(({ image, base, tags }) => {
+      const name = base.slice(0, base.lastIndexOf(':'))
+      return `  - ${code(image)} on ${code(base)}: ${tags.map((tag) => code(`${name}:${tag}`)).join(', ')}`
+    })
+  const more = (items: unknown[]) => (items.length > NAMES_LISTED ? [`  - and ${items.length - NAMES_LISTED} more`] : [])
+  const lines = [`### What changed since the last run (${since})`, '']
+  if (changes.nowUrgent.length > 0) lines.push(`- 🚨 **Should move now** (new): ${names(changes.nowUrgent)}`)
+  if (changes.newTags.length > 0) lines.push('- 🆕 **Newly recommended**:', ...perImage(changes.newTags), ...more(changes.newTags))
+  if (changes.goneTags.length > 0) lines.push('- ✅ **No longer recommended**:', ...perImage(changes.goneTags), ...more(changes.goneTags))
+  if (changes.moved.length > 0)
+    lines.push(
+      '- 🔀 **Moved to another base**:',
+      ...changes.moved.slice(0, NAMES_LISTED).map(({ image, from, to }) => `  - ${code(image)}: ${code(from)} → ${code(to || 'none')}`),
+      ...more(changes.moved)
+    )
+  if (changes.rose.length > 0)
+    lines.push(
+      '- 📈 **Base vulnerabilities rose**:',
+      ...changes.rose.slice(0, NAMES_LISTED).map(({ image, base, rises }) => `  - ${code(image)} on ${code(base)}: ${rises.join(', ')}`),
+      ...more(changes.rose)
+    )
+  if (changes.joined.length > 0) lines.push(`- ➕ **Joined the list**: ${names(changes.joined)}`)
+  if (changes.left.length > 0) lines.push(`- ➖ **Left the list**: ${names(changes.left)}`)
+  if (lines.length === 2) lines.push('Nothing changed.')
+  return [...lines, '']
+}
+
+export interface DashboardBody {
+  body: string
+  changes?: DashboardChanges
+}
+
+/** The body: marker, scan time and run, what changed, the summary at the room left, the state last. */
+export function renderDashboard(
+  entries: readonly RecommendationEntry[],
+  previousBody: string | undefined,
+  context: { marker: string; at: Date; runUrl?: string; fromLines?: SummaryOptions['fromLines'] }
+): DashboardBody {
+  const at = context.at.toISOString()
+  const state = stateOf(entries, at)
+  const previous = previousBody === undefined ? ({ none: true } as const) : readState(previousBody)
+  let changes: DashboardChanges | undefined
+  let opening: string[]
+  if ('state' in previous) {
+    changes = compareStates(previous.state, state)
+    opening = changesLines(changes, previous.state.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))
+  } else if ('error' in previous) {
+    opening = [`> Could not compare with the last run: ${previous.error}. The next run compares with this one.`, '']
+  } else {
+    opening = ['This is the first run of this dashboard: there is nothing to compare with yet.', '']
+  }
+  const kept = fittedState(state)
+  const head = [
+    context.marker,
+    `Scanned ${at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}${context.runUrl ? ` · [the run](${context.runUrl})` : ''}. Updated by scout-graph-action on each scheduled run; close it to stop the updates.`,
+    '',
+    ...(kept.note ? [`> ${kept.note}`, ''] : []),
+    ...opening
+  ].join('\n')
+  const tail = `\n${kept.block}\n`
+  const summary = renderSummary(entries, {
+    limit: ISSUE_LIMIT - head.length - tail.length - 2,
+    medium: 'comment',
+    ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+    ...(context.fromLines ? { fromLines: context.fromLines } : {})
+  })
+  return { body: `${head}\n${summary}${tail}`, ...(changes ? { changes } : {}) }
+}
+
+export interface DashboardTarget {
+  title: string
+  token?: string
+  github: GithubContext
+}
+
+interface ListedIssue {
+  number: number
+  state: string
+  body?: string | null
+  html_url: string
+  pull_request?: unknown
+  author_association: string
+  user: { type?: string } | null
+}
+
+/** Creates or rewrites the dashboard; leaves a closed one closed. Returns its URL, if written. */
+export async function publishDashboard(
+  target: DashboardTarget,
+  entries: readonly RecommendationEntry[],
+  host: Host,
+  options: { at: Date; runUrl?: string; fromLines?: SummaryOptions['fromLines'] }
+): Promise<string | undefined> {
+  const { github } = target
+  if (!github.repository) {
+    host.warning('dashboard: this run belongs to no repository (off GitHub): no dashboard issue')
+    return undefined
+  }
+  if (!target.token) {
+    host.warning('dashboard: no github-token, so no dashboard issue; the job summary has the same tables')
+    return undefined
+  }
+  const [owner, repo] = github.repository.split('/')
+  const marker = dashboardMarker(github.repository, target.title)
+  const octokit = await restClient(target.token, github)
+  try {
+    let found: ListedIssue | undefined
+    // The dashboard is rewritten on every run, so sorting by update finds it on the first page.
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+      owner,
+      repo,
+      state: 'all',
+      sort: 'updated',
+      direction: 'desc',
+      per_page: 100
+    })
+    for await (const page of pages) {
+      found = (page.data as ListedIssue[]).find(
+        (issue) =>
+          !issue.pull_request &&
+          (issue.body ?? '').startsWith(marker) &&
+          (issue.user?.type === 'Bot' || TRUSTED_AUTHORS.has(issue.author_association))
+      )
+      if (found) break
+    }
+    if (found?.state === 'closed') {
+      host.info(`dashboard: ${found.html_url} was closed; it stays closed (and is not updated) until someone reopens it`)
+      return undefined
+    }
+    const { body } = renderDashboard(entries, found?.body ?? undefined, { marker, ...options })
+    const written = found
+      ? await octokit.rest.issues.update({ owner, repo, issue_number: found.number, body })
+      : await octokit.rest.issues.create({ owner, repo, title: target.title, body })
+    host.info(`${found ? 'Updated' : 'Created'} the dashboard issue ${written.data.html_url}`)
+    return written.data.html_url
+  } catch (error) {
+    host.warning(`dashboard: not written: ${refusal(error, 'issues here', 'issues: write')}; the job summary has the same tables`)
+    return undefined
+  }
+}
