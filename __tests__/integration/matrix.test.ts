@@ -12,6 +12,8 @@ import { parse } from 'yaml'
 import { INPUTS } from '../../src/inputs.js'
 import { FAKE_DOCKER, ROOT, runAction } from '../kit/helpers.js'
 import { canonicalGraph, type TestNeo4j, useNeo4j } from '../kit/services/neo4j.js'
+import { useGithubApi } from '../kit/services/github-api.js'
+import { readState } from '../../src/publish/dashboard-state.js'
 
 const SHARDS = 3
 const TAG = 1_800_000_000
@@ -24,6 +26,7 @@ let root: string
 let state: string
 
 useNeo4j((started) => (db = started))
+const github = { api: useGithubApi().api }
 beforeEach(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'sg-matrix-'))
   state = path.join(root, 'docker-state')
@@ -56,14 +59,18 @@ const leg = (index: number, attempt = 1, env: NodeJS.ProcessEnv = {}) =>
     { GITHUB_RUN_ATTEMPT: String(attempt), ...env }
   )
 
-const lastJob = () =>
-  job({
-    legs: path.join(root, 'legs', '*', 'scout-graph-leg.json'),
-    'update-tag': String(TAG),
-    cleanup: 'true',
-    'output-dir': path.join(root, 'last'),
-    'fail-on': 'error'
-  })
+const lastJob = (inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) =>
+  job(
+    {
+      legs: path.join(root, 'legs', '*', 'scout-graph-leg.json'),
+      'update-tag': String(TAG),
+      cleanup: 'true',
+      'output-dir': path.join(root, 'last'),
+      'fail-on': 'error',
+      ...inputs
+    },
+    env
+  )
 
 /** What an earlier night left: the graph of a list that still had LEAVING on it. */
 async function previousNight(): Promise<void> {
@@ -120,10 +127,30 @@ describe('the sharded matrix, end to end', () => {
     expect([...scanned.keys()].sort()).toEqual([...IMAGES].sort())
     expect([...scanned.values()].every((count) => count === 1)).toBe(true)
     expect(legs.map((result) => Number(result.outputs['scanned-count'])).reduce((a, b) => a + b, 0)).toBe(IMAGES.length)
+    // A leg asked for the dashboard leaves it to the last job.
+    const shardDashboard = await job(
+      {
+        'images-file': path.join(root, 'images.txt'),
+        shard: `1/${SHARDS}`,
+        'update-tag': String(TAG),
+        'output-dir': path.join(root, 'x'),
+        dashboard: 'true'
+      },
+      { GITHUB_API_URL: github.api.url, GITHUB_REPOSITORY: 'o/r' }
+    )
+    expect(shardDashboard.stdout).toContain(
+      '::warning::dashboard: a shard sees only its slice of the images; the last job (`legs`) writes the dashboard'
+    )
 
-    const last = await lastJob()
+    // The last job writes the one dashboard issue for every leg's images.
+    const dashboard = { dashboard: 'true', 'github-token': 'ghs_matrixToken' }
+    const last = await lastJob(dashboard, { GITHUB_API_URL: github.api.url, GITHUB_REPOSITORY: 'o/r' })
     expect(last.code).toBe(0)
     expect(last.stdout).toMatch(/Cleanup removed [1-9]\d* node\(s\) and relationship\(s\)/)
+    const dashboards = github.api.issues.filter((issue) => issue.body.startsWith('<!-- scout-graph-action:dashboard'))
+    expect(dashboards).toHaveLength(1)
+    const kept = readState(dashboards[0].body)
+    expect('state' in kept ? kept.state.images.map((image) => image.image).sort() : kept).toEqual([...IMAGES].sort())
     // Each entry names the image its leg scanned, not the report's Target (several share one here).
     expect((JSON.parse(last.outputs.recommendations) as { image: string }[]).map((entry) => entry.image).sort()).toEqual([...IMAGES].sort())
     expect(last.summary).toContain(`**${IMAGES.length}** image(s)`)
@@ -162,7 +189,7 @@ describe('the sharded matrix, end to end', () => {
 describe('the example workflows', () => {
   const inputs = new Set(INPUTS.map((spec) => spec.name))
 
-  for (const name of ['pull-request.yml', 'weekly.yml', 'nightly-matrix.yml']) {
+  for (const name of ['pull-request.yml', 'weekly.yml', 'nightly-matrix.yml', 'code-scanning.yml']) {
     it(`${name} is a workflow whose scout-graph-action steps use only declared inputs`, async () => {
       const workflow = parse(await readFile(path.join(ROOT, 'examples', 'workflows', name), 'utf8')) as {
         on: unknown

@@ -8,6 +8,8 @@ import neo4j from 'neo4j-driver'
 import { describe, expect, it } from 'vitest'
 import { buildDelta, type GraphDelta, type IngestedReport } from '../../src/graph/delta.js'
 import { runPipeline } from '../../src/pipeline.js'
+import { compareStates, stateOf } from '../../src/publish/dashboard-state.js'
+import { toEntry } from '../../src/publish/recommendations.js'
 import { parseReport } from '../../src/report/parse.js'
 import { buildSettings } from '../../src/settings/index.js'
 import { Neo4jPushError, pushGraph, serverTooOld } from '../../src/sinks/neo4j.js'
@@ -181,6 +183,18 @@ describe('changed since the last scan', () => {
     if (slim) after.parsed.recommendations.push({ ...slim, tag: 'lts-alpine', aliases: [] })
     const second = await pushGraph(deltaOf([after], 'cartography', now), target(), false, recordingHost().host)
     expect(second.changes).toEqual([{ base: 'node:25-alpine', gained: ['lts-alpine'], lost: ['current-alpine'] }])
+
+    // The dashboard, which compares the state kept in its issue without Neo4j, sees the same news.
+    const state = (report: IngestedReport, at: string) => stateOf([toEntry({ source: report.source, parsed: report.parsed })], at)
+    const dashboard = compareStates(state(before, '2026-11-22T05:00:00Z'), state(after, '2026-11-23T05:00:00Z'))
+    const bases = [...new Set([...dashboard.newTags, ...dashboard.goneTags].map(({ base }) => base))]
+    expect(
+      bases.map((base) => ({
+        base,
+        gained: dashboard.newTags.filter((change) => change.base === base).flatMap((change) => change.tags),
+        lost: dashboard.goneTags.filter((change) => change.base === base).flatMap((change) => change.tags)
+      }))
+    ).toEqual(second.changes)
 
     // An update tag that is not a recent time (like the tests' 123456789) cannot tell "before" apart.
     expect((await pushGraph(deltaOf([after]), target(), false, recordingHost().host)).changes).toBeUndefined()

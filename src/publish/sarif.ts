@@ -11,7 +11,7 @@ import type { RecommendationKind } from '../types/report.js'
 import { VERSION } from '../version.js'
 import { describeCounts, PLAIN } from './markdown.js'
 import { bestOption, netChange, optionReference, orderForReading, urgency, type Option } from './rank.js'
-import { baseReference, type RecommendationEntry } from './recommendations.js'
+import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
 
 /** GitHub keeps the first 5,000 results of a run (by severity); more are dropped. */
 export const MAX_RESULTS = 5_000
@@ -90,7 +90,8 @@ export interface SarifLog {
 export function buildSarif(located: ReadonlyMap<RecommendationEntry, readonly FromLine[]>): SarifLog {
   // One result per line: the most urgent report on that base leads, the others are named.
   const byLine = new Map<string, { from: FromLine; lead: RecommendationEntry; images: string[] }>()
-  for (const entry of orderForReading([...located.keys()])) {
+  // Only images with a move to recommend make alerts, whatever the caller passes.
+  for (const entry of orderForReading([...located.keys()]).filter(isOutdated)) {
     for (const from of located.get(entry) ?? []) {
       const key = `${from.path}\n${from.line}`
       const seen = byLine.get(key)
