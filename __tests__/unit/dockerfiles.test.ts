@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Log } from 'sarif'
 import { describe, expect, it } from 'vitest'
+import { readFroms } from '../../src/dockerfile/parse.js'
 import { normalizeReference } from '../../src/dockerfile/reference.js'
 import { matchReportFiles } from '../../src/report/files.js'
 import { runPipeline } from '../../src/pipeline.js'
@@ -80,6 +81,23 @@ describe('references, as Docker resolves them', () => {
   })
 })
 
+describe('FROM instructions, read with dockerfile-ast', () => {
+  it('reads a BOM, CRLF, lower-case keywords, continuations, and ARG defaults of both kinds', () => {
+    const text =
+      '\uFEFFARG NODE\r\nARG OS=alpine\r\nfrom node:${NODE:-20}-${OS} AS a\r\nFROM \\\r\n  node:${NODE}\r\nFROM a\r\nFROM --platform=linux/arm64 node@sha256:ab AS b\r\n'
+    expect(readFroms(text)).toEqual([
+      { line: 3, stage: 0, stageName: 'a', reference: 'node:20-alpine', image: { repository: 'docker.io/library/node', tag: '20-alpine' } },
+      {
+        line: 7,
+        stage: 3,
+        stageName: 'b',
+        reference: 'node@sha256:ab',
+        image: { repository: 'docker.io/library/node', digest: 'sha256:ab' }
+      }
+    ])
+  })
+})
+
 describe('the FROM lines each base lands on', () => {
   it('finds every Dockerfile under the workspace, parses it, and matches by name:tag and by pinned digest', async () => {
     const root = await workspace()
@@ -131,6 +149,26 @@ describe('the FROM lines each base lands on', () => {
     expect(node22?.place).toEqual({ title: 'Base image update' })
     expect(recorded.summaries[0]).toContain('[`services/api/Dockerfile:5`](https://github.com/o/r/blob/abc123/services/api/Dockerfile#L5)')
     expect(recorded.summaries[0]).not.toContain('Containerfile:4')
+  })
+
+  it('keeps each alert across two runs when a Dockerfile gains lines above its FROM', async () => {
+    const root = await workspace()
+    const fingerprints = (log: Log | undefined) =>
+      Object.fromEntries(
+        (log?.runs[0].results ?? []).map((result): [string, string] => [
+          String(result.partialFingerprints?.primaryLocationLineHash),
+          `${result.locations?.[0]?.physicalLocation?.artifactLocation?.uri}:${result.locations?.[0]?.physicalLocation?.region?.startLine}`
+        ])
+      )
+    const before = fingerprints((await run(root)).log)
+    const file = path.join(root, 'Containerfile')
+    await writeFile(file, `# maintained by the platform team\n# see docs/\n${await readFile(file, 'utf8')}`)
+    const after = fingerprints((await run(root)).log)
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort())
+    for (const [hash, where] of Object.entries(before)) {
+      const [uri, line] = where.split(':')
+      expect(after[hash]).toBe(uri === 'Containerfile' ? `${uri}:${Number(line) + 2}` : where)
+    }
   })
 
   it('reads only the patterns given, and nothing with none', async () => {

@@ -36,6 +36,24 @@ describe('settings', () => {
       scan: { onlyRefresh: false, concurrency: 1, timeoutSeconds: 600, retries: 2, credentials: {} }
     })
     expect(settings.graphFile).toBe(path.join(settings.outputDir, 'graph.json'))
+    expect(settings.sarifFile).toBe(path.join(settings.outputDir, 'scout-graph.sarif'))
+    expect(settings.dockerfiles).toEqual({ auto: true, patterns: [], mapped: new Map(), root: path.resolve('.') })
+    expect(settings.dashboard).toBeUndefined()
+  })
+
+  it('reads dockerfiles lines as auto, IMAGE=PATH or a pattern, under GITHUB_WORKSPACE; and the dashboard title', async () => {
+    const settings = await buildSettings(
+      { reports: 'x', dockerfiles: 'ghcr.io/acme/api:1=services/api/Dockerfile\ndocker/*.Dockerfile', dashboard: 'true' },
+      { ...context, env: { GITHUB_WORKSPACE: '/work/repo' } }
+    )
+    expect(settings.dockerfiles).toEqual({
+      auto: false,
+      patterns: ['docker/*.Dockerfile'],
+      mapped: new Map([['ghcr.io/acme/api:1', 'services/api/Dockerfile']]),
+      root: '/work/repo'
+    })
+    expect(settings.dashboard).toEqual({ title: 'Base image recommendations' })
+    expect((await build({ reports: 'x', dockerfiles: 'none' })).dockerfiles).toBeUndefined()
   })
 
   it.each([
@@ -58,6 +76,8 @@ describe('settings', () => {
     [{ reports: 'x', dockerfiles: '=services/api/Dockerfile' }, 'dockerfiles', /expected IMAGE=PATH/],
     [{ reports: 'x', dockerfiles: 'app:1=../api/Dockerfile' }, 'dockerfiles', /outside the workspace/],
     [{ reports: 'x', dockerfiles: 'auto\nnone' }, 'dockerfiles', /none stands alone/],
+    [{ reports: 'x', dashboard: 'true', 'dashboard-title': 'a\u0007b' }, 'dashboard-title', /one line of 1 to 256 characters/],
+    [{ reports: 'x', dashboard: 'maybe' }, 'dashboard', /expected true or false/],
     [{ reports: 'x', dockerfiles: '-x=Dockerfile' }, 'dockerfiles', /starts with "-"/],
     [{ reports: 'x', 'neo4j-uri': 'http://127.0.0.1:7474' }, 'neo4j-uri', /bolt:\/\/, bolt\+s:\/\/.* and a host/],
     [{ reports: 'x', 'neo4j-uri': 'localhost:7687' }, 'neo4j-uri', /expected/],

@@ -13,7 +13,8 @@ export function readFroms(text: string): FromInstruction[] {
   DockerfileParser.parse(text)
     .getFROMs()
     .forEach((from, stage) => {
-      const reference = from.getExpandedArguments()[0]?.getValue() ?? ''
+      // dockerfile-ast substitutes ARG defaults; `${NAME:-word}` of an ARG without one is its word.
+      const reference = (from.getExpandedArguments()[0]?.getValue() ?? '').replace(/\$\{[A-Za-z_]\w*:?-([^${}]*)\}/g, '$1')
       const stageName = from.getBuildStage() ?? undefined
       const image = stages.has(reference.toLowerCase()) || reference.toLowerCase() === 'scratch' ? undefined : normalizeReference(reference)
       if (stageName) stages.add(stageName.toLowerCase())

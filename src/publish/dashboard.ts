@@ -171,7 +171,7 @@ export async function publishDashboard(
       found = (page.data as ListedIssue[]).find(
         (issue) =>
           !issue.pull_request &&
-          (issue.body ?? '').startsWith(marker) &&
+          (issue.body ?? '').includes(marker) &&
           (issue.user?.type === 'Bot' || TRUSTED_AUTHORS.has(issue.author_association))
       )
       if (found) break
