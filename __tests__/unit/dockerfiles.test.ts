@@ -190,6 +190,31 @@ describe('the FROM lines each base lands on', () => {
     expect((await run(empty, {}, upToDate)).log).toBeUndefined()
   })
 
+  it('skips what cannot be read with a warning, and fails the step when the SARIF file cannot be written', async () => {
+    const root = await workspace()
+    await mkdir(path.join(root, 'sarif-is-a-folder'))
+    const recorded = recordingHost()
+    const settings = await buildSettings(
+      {
+        reports: REPORTS.join('\n'),
+        'output-dir': path.join(root, '.out'),
+        'fail-on': 'none',
+        comment: 'never',
+        dockerfiles: 'auto\napp:1=services',
+        'sarif-file': path.join(root, 'sarif-is-a-folder')
+      },
+      { env: { GITHUB_WORKSPACE: root }, matchReports: matchReportFiles, now: Date.now }
+    )
+    const result = await runPipeline(settings, recorded.host)
+    expect(recorded.warnings.map((warning) => warning.message)).toContain(
+      `dockerfiles: ${path.join(root, 'services')} is not a readable file; skipped`
+    )
+    expect(result.errors).toEqual([expect.stringMatching(/^sarif-file: not written: EISDIR/)])
+    expect(recorded.outputs['sarif-file']).toBeUndefined()
+    expect(recorded.summaries).toHaveLength(1)
+    expect(recorded.outputs['outdated-count']).toBe('6')
+  })
+
   it('refuses paths and patterns outside the workspace, naming the input', async () => {
     const root = await workspace()
     for (const value of ['../elsewhere/Dockerfile', 'app:1=/etc/Dockerfile', 'app:1=../x', 'auto\nnone']) {

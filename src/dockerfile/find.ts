@@ -5,6 +5,7 @@
 import { lstat, opendir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Host } from '../host.js'
+import { errorLine } from '../messages.js'
 import type { DockerfileSettings } from '../types/settings.js'
 import type { Dockerfile, DockerfileIndex } from '../types/dockerfile.js'
 
@@ -52,7 +53,12 @@ export async function findDockerfiles(settings: DockerfileSettings, host: Host):
       continue
     }
     const text = await readDockerfile(file, host)
-    if (text !== undefined) files.push({ path: relative.split(path.sep).join('/'), froms: readFroms(text) })
+    if (text === undefined) continue
+    try {
+      files.push({ path: relative.split(path.sep).join('/'), froms: readFroms(text) })
+    } catch (error) {
+      host.warning(`dockerfiles: ${file} could not be parsed (${errorLine(error)}); skipped`)
+    }
   }
   const mapped = new Map(
     [...settings.mapped].map(([image, file]) => [
@@ -73,5 +79,8 @@ async function readDockerfile(file: string, host: Host): Promise<string | undefi
     host.warning(`dockerfiles: ${file} is over ${MAX_BYTES} bytes; skipped`)
     return undefined
   }
-  return readFile(file, 'utf8')
+  return readFile(file, 'utf8').catch((error: unknown) => {
+    host.warning(`dockerfiles: ${file} could not be read (${errorLine(error)}); skipped`)
+    return undefined
+  })
 }

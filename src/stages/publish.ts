@@ -6,6 +6,7 @@ import { publishDashboard } from '../publish/dashboard.js'
 import { locateBases } from '../publish/locate.js'
 import { buildSarif, MAX_BYTES, MAX_RESULTS } from '../publish/sarif.js'
 import type { FromLine } from '../types/dockerfile.js'
+import { errorLine } from '../messages.js'
 import { COMMENT_MARKDOWN_LIMIT, publishComment, runUrl } from '../publish/comment.js'
 import { annotate, publishOutputs } from '../publish/outputs.js'
 import type { RecommendationEntry } from '../publish/recommendations.js'
@@ -81,7 +82,10 @@ export async function publishStage(run: Run, entries: RecommendationEntry[], cha
  * Finds the Dockerfiles, matches each image's base to their `FROM` lines, and writes the SARIF file
  * whenever a Dockerfile was found (with no results when nothing should move, so fixed alerts close).
  */
-async function codeScanning({ settings, host }: Run, entries: RecommendationEntry[]): Promise<Map<RecommendationEntry, FromLine[]>> {
+async function codeScanning(
+  { settings, host, ledger }: Run,
+  entries: RecommendationEntry[]
+): Promise<Map<RecommendationEntry, FromLine[]>> {
   const dockerfiles = settings.dockerfiles
   if (dockerfiles === undefined) return new Map()
   return host.group('Match Dockerfile FROM lines', async () => {
@@ -95,10 +99,15 @@ async function codeScanning({ settings, host }: Run, entries: RecommendationEntr
       host.warning(
         `sarif-file: ${dropped} result(s) left out for GitHub's limits (${MAX_RESULTS} results, ${MAX_BYTES} bytes); the most urgent are kept`
       )
-    await mkdir(path.dirname(settings.sarifFile), { recursive: true })
-    await writeFile(settings.sarifFile, `${JSON.stringify(log, null, 2)}\n`)
-    host.setOutput('sarif-file', settings.sarifFile)
-    host.info(`SARIF with ${log.runs[0].results?.length ?? 0} result(s) → ${settings.sarifFile}`)
+    try {
+      await mkdir(path.dirname(settings.sarifFile), { recursive: true })
+      await writeFile(settings.sarifFile, `${JSON.stringify(log, null, 2)}\n`)
+      host.setOutput('sarif-file', settings.sarifFile)
+      host.info(`SARIF with ${log.runs[0].results?.length ?? 0} result(s) → ${settings.sarifFile}`)
+    } catch (error) {
+      // Code scanning would keep stale alerts: the step fails, after everything else is published.
+      ledger.fail(`sarif-file: not written: ${errorLine(error)}`)
+    }
     return located
   })
 }
