@@ -31,6 +31,7 @@ describe("the project's CI", () => {
     const reports = path.join(ROOT, 'examples', 'reports')
     const files: Record<string, Buffer> = {}
     for (const name of await readdir(reports)) files[`examples/reports/${name}`] = await readFile(path.join(reports, name))
+    files['examples/Dockerfile'] = await readFile(path.join(ROOT, 'examples', 'Dockerfile'))
     const run = await runWorkflow({
       workflow: await readFile(path.join(ROOT, '.github', 'workflows', 'ci.yml'), 'utf8'),
       job: 'self-test',
@@ -38,6 +39,8 @@ describe("the project's CI", () => {
     })
     expect(run.code, run.log).toBe(0)
     expect(run.log).toContain('self-test bases: alpine:3 node:22 node:25-alpine')
+    // The base of app.txt lands on examples/Dockerfile's FROM (node:${NODE_VERSION}-alpine, ARG default 25).
+    expect(run.log).toContain('self-test alerts: examples/Dockerfile:4')
     expect(run.log).toContain('Job succeeded')
   })
 })
