@@ -215,11 +215,19 @@ describe('the FROM lines each base lands on', () => {
     expect(recorded.outputs['outdated-count']).toBe('6')
   })
 
-  it('refuses paths and patterns outside the workspace, naming the input', async () => {
+  it('annotates a Dockerfile mapped from outside the workspace, but leaves it out of the SARIF file', async () => {
     const root = await workspace()
-    for (const value of ['../elsewhere/Dockerfile', 'app:1=/etc/Dockerfile', 'app:1=../x', 'auto\nnone']) {
-      await expect(run(root, { dockerfiles: value })).rejects.toThrow(/^dockerfiles: /)
-    }
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'sg-elsewhere-'))
+    const outside = path.join(elsewhere, 'Dockerfile')
+    await writeFile(outside, '# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\n\nFROM --platform=$TARGETPLATFORM nginx:1-alpine\n')
+    const { recorded, log } = await run(root, { dockerfiles: `auto\nminitwit:1=${outside}` }, [REPORTS[4]])
+    expect(recorded.warnings[0].message).toBe(
+      `dockerfiles: ${outside} is outside the workspace (${root}): annotated, but left out of the SARIF file`
+    )
+    expect(where(log)).toEqual(['docs/Dockerfile.dev:1'])
+    // Its lines come first (its full path sorts first): the annotation lands on its FROM.
+    expect(recorded.warnings[1].place).toEqual({ title: 'Base image update', file: outside.split(path.sep).join('/'), startLine: 4 })
+    await expect(run(root, { dockerfiles: 'app:1=.' })).rejects.toThrow(/^dockerfiles: "\." names no file/)
   })
 })
 

@@ -74,7 +74,7 @@ describe('settings', () => {
     [{ reports: 'x', 's3-uri': 's3://bucket', 's3-prune': 'true' }, 's3-prune', /refuses to prune a whole bucket/],
     [{ reports: 'x', 's3-prune': 'true' }, 's3-prune', /needs s3-uri/],
     [{ reports: 'x', dockerfiles: '=services/api/Dockerfile' }, 'dockerfiles', /expected IMAGE=PATH/],
-    [{ reports: 'x', dockerfiles: 'app:1=../api/Dockerfile' }, 'dockerfiles', /outside the workspace/],
+    [{ reports: 'x', dockerfiles: 'app:1=.' }, 'dockerfiles', /names no file/],
     [{ reports: 'x', dockerfiles: 'auto\nnone' }, 'dockerfiles', /none stands alone/],
     [{ reports: 'x', dashboard: 'true', 'dashboard-title': 'a\u0007b' }, 'dashboard-title', /one line of 1 to 256 characters/],
     [{ reports: 'x', dashboard: 'maybe' }, 'dashboard', /expected true or false/],

@@ -47,26 +47,28 @@ export async function findDockerfiles(settings: DockerfileSettings, host: Host):
   // The parser loads only when there is a Dockerfile to read.
   const { readFroms } = paths.length > 0 ? await import('./parse.js') : { readFroms: () => [] }
   for (const file of paths.slice(0, MAX_DOCKERFILES)) {
-    const relative = path.relative(settings.root, file)
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      host.warning(`dockerfiles: ${file} is outside the workspace; skipped`)
-      continue
-    }
+    const place = workspacePath(settings.root, file)
+    if (place.outside)
+      host.warning(`dockerfiles: ${file} is outside the workspace (${settings.root}): annotated, but left out of the SARIF file`)
     const text = await readDockerfile(file, host)
     if (text === undefined) continue
     try {
-      files.push({ path: relative.split(path.sep).join('/'), froms: readFroms(text) })
+      files.push({ ...place, froms: readFroms(text) })
     } catch (error) {
       host.warning(`dockerfiles: ${file} could not be parsed (${errorLine(error)}); skipped`)
     }
   }
   const mapped = new Map(
-    [...settings.mapped].map(([image, file]) => [
-      image,
-      path.relative(settings.root, path.resolve(settings.root, file)).split(path.sep).join('/')
-    ])
+    [...settings.mapped].map(([image, file]) => [image, workspacePath(settings.root, path.resolve(settings.root, file)).path])
   )
   return { files, mapped }
+}
+
+/** A file's place as GitHub names it: relative to the workspace with forward slashes; else its full path. */
+function workspacePath(root: string, file: string): { path: string; outside?: true } {
+  const relative = path.relative(root, file)
+  const outside = relative.startsWith('..') || path.isAbsolute(relative)
+  return { path: (outside ? file : relative).split(path.sep).join('/'), ...(outside ? { outside: true as const } : {}) }
 }
 
 async function readDockerfile(file: string, host: Host): Promise<string | undefined> {

@@ -18,8 +18,8 @@ export const ISSUE_LIMIT = 65_536
 /** The state may take this much of the body; past it, it keeps the most urgent images and says so. */
 const STATE_BUDGET = 30_000
 const NAMES_LISTED = 20
-/** Who may have written a dashboard: a bot (the workflow token) or someone with write access. */
-const TRUSTED_AUTHORS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'])
+/** Authors without write access: a look-alike issue of theirs is never taken for the dashboard. */
+const OUTSIDERS = new Set(['NONE', 'FIRST_TIMER', 'FIRST_TIME_CONTRIBUTOR', 'CONTRIBUTOR', 'MANNEQUIN'])
 
 export function dashboardMarker(repository: string, title: string): string {
   return `<!-- scout-graph-action:dashboard ${createHash('sha256')
@@ -133,7 +133,7 @@ interface ListedIssue {
   body?: string | null
   html_url: string
   pull_request?: unknown
-  author_association: string
+  author_association?: string
   user: { type?: string } | null
 }
 
@@ -172,7 +172,7 @@ export async function publishDashboard(
         (issue) =>
           !issue.pull_request &&
           (issue.body ?? '').includes(marker) &&
-          (issue.user?.type === 'Bot' || TRUSTED_AUTHORS.has(issue.author_association))
+          (issue.user?.type === 'Bot' || !OUTSIDERS.has(issue.author_association ?? ''))
       )
       if (found) break
     }

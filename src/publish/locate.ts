@@ -37,8 +37,15 @@ export function locateBases(
     for (const file of index.files) {
       if (only !== undefined && file.path !== only) continue
       for (const from of file.froms.filter((candidate) => sameImage(candidate, base))) {
-        const url = lineUrl(github, file.path, from.line)
-        lines.push({ path: file.path, line: from.line, stage: from.stageName ?? `#${from.stage}`, ...(url ? { url } : {}) })
+        const url = file.outside ? undefined : lineUrl(github, file.path, from.line)
+        const stage = from.stageName ?? `#${from.stage}`
+        lines.push({
+          path: file.path,
+          line: from.line,
+          stage,
+          ...(url ? { url } : {}),
+          ...(file.outside ? { outside: true as const } : {})
+        })
       }
     }
     if (lines.length > 0) located.set(entry, lines)

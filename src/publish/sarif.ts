@@ -92,7 +92,7 @@ export function buildSarif(located: ReadonlyMap<RecommendationEntry, readonly Fr
   const byLine = new Map<string, { from: FromLine; lead: RecommendationEntry; images: string[] }>()
   // Only images with a move to recommend make alerts, whatever the caller passes.
   for (const entry of orderForReading([...located.keys()]).filter(isOutdated)) {
-    for (const from of located.get(entry) ?? []) {
+    for (const from of (located.get(entry) ?? []).filter((line) => !line.outside)) {
       const key = `${from.path}\n${from.line}`
       const seen = byLine.get(key)
       if (seen === undefined) byLine.set(key, { from, lead: entry, images: [entry.image] })

@@ -46,27 +46,23 @@ function parseArtifactName(value: string): string {
   return value
 }
 
-/**
- * `none`; or lines of `auto`, `IMAGE=PATH` and glob patterns (a line with `=` maps an image). Paths and
- * patterns stay inside the workspace: code scanning and annotations know files by their place in it.
- */
+/** `none`; or lines of `auto`, `IMAGE=PATH` and glob patterns (a line with `=` maps an image). */
 function parseDockerfiles(value: string, root: string): DockerfileSettings | undefined {
   const lines = splitList(value || 'auto', /\n/)
   if (lines.length === 1 && lines[0] === 'none') return undefined
   const settings: DockerfileSettings = { mapped: new Map(), patterns: [], auto: false, root }
-  const inside = (file: string) => {
-    const relative = path.relative(root, path.resolve(root, file))
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || file.includes('\0'))
-      throw new InputError('dockerfiles', `${JSON.stringify(file)} is outside the workspace (${root})`)
+  const fileOf = (file: string) => {
+    if (path.resolve(root, file) === root || file.includes('\0'))
+      throw new InputError('dockerfiles', `${JSON.stringify(file)} names no file`)
     return file
   }
   for (const line of lines) {
     const at = line.indexOf('=')
     if (line === 'auto') settings.auto = true
     else if (line === 'none') throw new InputError('dockerfiles', 'none stands alone: it turns Dockerfiles off')
-    else if (at < 0) settings.patterns.push(inside(line))
+    else if (at < 0) settings.patterns.push(fileOf(line))
     else if (at === 0 || at === line.length - 1) throw new InputError('dockerfiles', `expected IMAGE=PATH, got ${JSON.stringify(line)}`)
-    else settings.mapped.set(validateImage('dockerfiles', line.slice(0, at).trim()), inside(line.slice(at + 1).trim()))
+    else settings.mapped.set(validateImage('dockerfiles', line.slice(0, at).trim()), fileOf(line.slice(at + 1).trim()))
   }
   return settings
 }

@@ -20,8 +20,10 @@ export interface FromInstruction {
 }
 
 export interface Dockerfile {
-  /** Relative to the workspace, with forward slashes (what code scanning and annotations want). */
+  /** Relative to the workspace, with forward slashes (what code scanning and annotations want); else absolute. */
   path: string
+  /** Outside the workspace (an `IMAGE=PATH` elsewhere): annotated, but no code-scanning result. */
+  outside?: true
   froms: FromInstruction[]
 }
 
@@ -41,4 +43,6 @@ export interface FromLine {
   stage: string
   /** A link to the line on GitHub, when the run knows its repository and commit. */
   url?: string
+  /** Outside the workspace: code scanning cannot place it. */
+  outside?: true
 }
