@@ -39,6 +39,7 @@ function report(i: number): string {
 const quiet: Host = {
   info: () => undefined,
   warning: (message) => console.warn(`warning: ${message}`),
+  notice: () => undefined,
   debug: (message) => {
     if (process.env.BENCH_DEBUG) console.log(`  ${message}`)
   },

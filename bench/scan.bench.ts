@@ -23,6 +23,7 @@ process.env.BENCH_REPORT = path.join(root, '__tests__', 'fixtures', 'cartography
 const quiet: Host = {
   info: () => undefined,
   warning: (message) => console.warn(message),
+  notice: () => undefined,
   debug: () => undefined,
   group: (_name, work) => work(),
   setOutput: () => undefined,

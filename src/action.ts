@@ -10,6 +10,7 @@ import { buildSettings } from './settings/index.js'
 const actionHost: Host = {
   info: (message) => core.info(redact(message)),
   warning: (message, place) => core.warning(redact(message), place),
+  notice: (message) => core.notice(redact(message)),
   debug: (message) => core.debug(redact(message)),
   group: (name, work) => core.group(name, work),
   setOutput: (name, value) => core.setOutput(name, value),

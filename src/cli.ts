@@ -128,6 +128,7 @@ function cliHost(streams: CliStreams, summaryFile: string | undefined): Host {
   return {
     info: (message) => streams.stderr(`${redact(message)}\n`),
     warning: (message) => streams.stderr(`warning: ${redact(message)}\n`),
+    notice: (message) => streams.stderr(`notice: ${redact(message)}\n`),
     debug: () => undefined,
     group: async (name, work) => {
       streams.stderr(`== ${name}\n`)

@@ -9,6 +9,8 @@ export interface AnnotationPlace {
 export interface Host {
   info(message: string): void
   warning(message: string, place?: AnnotationPlace): void
+  /** Worth seeing, but nothing is wrong (a notice annotation on a runner). */
+  notice(message: string): void
   debug(message: string): void
   /** Runs `work` inside a collapsible log group. */
   group<T>(name: string, work: () => Promise<T>): Promise<T>

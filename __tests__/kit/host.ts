@@ -3,7 +3,7 @@ import type { AnnotationPlace, Host } from '../../src/host.js'
 
 export interface RecordingHost {
   host: Host
-  /** Info lines as they are; `warning: …`, `debug: …`, `group: …` for the rest; in order. */
+  /** Info lines as they are; `warning: …`, `notice: …`, `debug: …`, `group: …` for the rest; in order. */
   lines: string[]
   /** Warnings with the place (file and line) they annotate. */
   warnings: { message: string; place?: AnnotationPlace }[]
@@ -31,6 +31,7 @@ export function recordingHost(): RecordingHost {
         recorded.lines.push(`warning: ${message}`)
         recorded.warnings.push({ message, ...(place ? { place } : {}) })
       },
+      notice: (message) => recorded.lines.push(`notice: ${message}`),
       debug: (message) => recorded.lines.push(`debug: ${message}`),
       group: async (name, work) => {
         recorded.lines.push(`group: ${name}`)

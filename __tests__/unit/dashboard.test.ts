@@ -105,7 +105,7 @@ describe('the dashboard issue', () => {
     expect(api.calls.map((call) => call.method)).toEqual(['GET'])
     expect(dashboards()[0].body).toBe(before)
     expect(recorded.lines).toContain(
-      'dashboard: https://github.com/o/r/issues/103 was closed; it stays closed (and is not updated) until someone reopens it'
+      'notice: dashboard: https://github.com/o/r/issues/103 was closed; it stays closed (and is not updated) until someone reopens it'
     )
   })
 

@@ -177,7 +177,7 @@ export async function publishDashboard(
       if (found) break
     }
     if (found?.state === 'closed') {
-      host.info(`dashboard: ${found.html_url} was closed; it stays closed (and is not updated) until someone reopens it`)
+      host.notice(`dashboard: ${found.html_url} was closed; it stays closed (and is not updated) until someone reopens it`)
       return undefined
     }
     const { body } = renderDashboard(entries, found?.body ?? undefined, { marker, ...options })
