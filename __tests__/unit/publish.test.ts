@@ -145,6 +145,12 @@ describe('the sticky pull-request comment', () => {
     expect(note).toBeLessThan(body.indexOf('### '))
     expect(body).toContain('everything is in the job summary of [this run](https://github.com/o/r/actions/runs/9)')
     expect(recorded.summaries[0].length).toBeGreaterThan(COMMENT_LIMIT)
+
+    // The same pull-request run asked for the dashboard leaves it to the scheduled rescans.
+    const withDashboard = { ...settings, dashboard: { title: 'Base image recommendations' } }
+    await publishStage({ settings: withDashboard, host: recorded.host, ledger: new RunLedger() }, entries.slice(0, 2), undefined)
+    expect(recorded.lines).toContain('notice: dashboard: not written from a pull-request run; the scheduled rescans keep it')
+    expect(api.calls.filter((call) => call.url.startsWith('/repos/o/r/issues?'))).toEqual([])
   })
 
   it('warns and goes on when GitHub refuses (a fork: 403; too long: 422)', async () => {

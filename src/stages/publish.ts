@@ -66,6 +66,9 @@ export async function publishStage(run: Run, entries: RecommendationEntry[], cha
   if (settings.dashboard) {
     const { title } = settings.dashboard
     if (settings.shard) host.warning('dashboard: a shard sees only its slice of the images; the last job (`legs`) writes the dashboard')
+    // A pull request's images are not the branch's: its run must not rewrite what the schedule keeps.
+    else if (settings.github.pullRequest !== undefined)
+      host.notice('dashboard: not written from a pull-request run; the scheduled rescans keep it')
     else
       await host.group('Dashboard issue', () =>
         publishDashboard(
