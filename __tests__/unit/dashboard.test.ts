@@ -135,6 +135,8 @@ describe('the dashboard issue', () => {
       ['<!-- scout-graph-action:state v1 !!not-base64!! -->', /not in its format/],
       [`<!-- scout-graph-action:state v1 ${Buffer.from('{"at":').toString('base64url')} -->`, /not valid JSON/],
       [encodeState({ at: 'yesterday', images: [] }), /no valid time/],
+      // Date.parse ignores text in parentheses: markup there must not reach the heading it is shown in.
+      [encodeState({ at: '2026-11-20 (<img src=x>)', images: [] }), /no valid time/],
       [
         encodeState({ at: '2026-11-20T00:00:00Z', images: [{ image: 'a', base: 'b', urgency: 'urgent', tags: [] }] } as never),
         /image 0 has no valid urgency/

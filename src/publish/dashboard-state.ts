@@ -33,6 +33,7 @@ export const MAX_STATE_CHARS = 40_000
 const MAX_IMAGES = 20_000
 const MAX_TAGS = 100
 const MAX_TEXT = 512
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/
 
 const countsOf = (counts: Record<(typeof SEVERITIES)[number], number>): Counts => SEVERITIES.map((s) => counts[s]) as Counts
 
@@ -86,7 +87,8 @@ const isCounts = (value: unknown) => Array.isArray(value) && value.length === 4 
 function stateProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'not an object'
   const state = value as Record<string, unknown>
-  if (!isText(state.at) || Number.isNaN(Date.parse(state.at))) return 'no valid time'
+  // ISO 8601 in UTC only: Date.parse alone takes "2026-11-20 (any text)", and the time is shown.
+  if (!isText(state.at) || !ISO_TIME.test(state.at) || Number.isNaN(Date.parse(state.at))) return 'no valid time'
   if (state.partial !== undefined && typeof state.partial !== 'boolean') return 'partial is not a boolean'
   if (!Array.isArray(state.images) || state.images.length > MAX_IMAGES) return 'images is not a list (or too long)'
   for (const [index, item] of state.images.entries()) {

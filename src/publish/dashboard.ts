@@ -44,6 +44,13 @@ function fittedState(state: DashboardState): { block: string; note?: string } {
   }
 }
 
+/** "2026-11-23 05:00:00 UTC", written anew from the parsed time (never the stored text). */
+const readableTime = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC')
+
 const names = (list: readonly string[]) =>
   list
     .slice(0, NAMES_LISTED)
@@ -97,7 +104,7 @@ export function renderDashboard(
   let opening: string[]
   if ('state' in previous) {
     changes = compareStates(previous.state, state)
-    opening = changesLines(changes, previous.state.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))
+    opening = changesLines(changes, readableTime(previous.state.at))
   } else if ('error' in previous) {
     opening = [`> Could not compare with the last run: ${previous.error}. The next run compares with this one.`, '']
   } else {
@@ -106,7 +113,7 @@ export function renderDashboard(
   const kept = fittedState(state)
   const head = [
     context.marker,
-    `Scanned ${at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}${context.runUrl ? ` · [the run](${context.runUrl})` : ''}. Updated by scout-graph-action on each scheduled run; close it to stop the updates.`,
+    `Scanned ${readableTime(at)}${context.runUrl ? ` · [the run](${context.runUrl})` : ''}. Updated by scout-graph-action on each scheduled run; close it to stop the updates.`,
     '',
     ...(kept.note ? [`> ${kept.note}`, ''] : []),
     ...opening
