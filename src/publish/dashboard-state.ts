@@ -27,7 +27,8 @@ export interface DashboardState {
   images: ImageState[]
 }
 
-const BLOCK = /<!-- scout-graph-action:state v1 ([A-Za-z0-9_-]*) -->/
+const PREFIX = '<!-- scout-graph-action:state v1 '
+const BLOCK = new RegExp(`^${PREFIX}([A-Za-z0-9_-]*) -->$`)
 /** The longest state block read back; a longer one is refused, unread. */
 export const MAX_STATE_CHARS = 40_000
 const MAX_IMAGES = 20_000
@@ -57,14 +58,14 @@ export function stateOf(entries: readonly RecommendationEntry[], at: string): Da
 }
 
 export function encodeState(state: DashboardState): string {
-  return `<!-- scout-graph-action:state v1 ${Buffer.from(JSON.stringify(state)).toString('base64url')} -->`
+  return `${PREFIX}${Buffer.from(JSON.stringify(state)).toString('base64url')} -->`
 }
 
 export type ReadState = { state: DashboardState } | { error: string } | { none: true }
 
 /** The state kept in a dashboard body: `none` on a first run, `error` when it cannot be trusted. */
 export function readState(body: string): ReadState {
-  const start = body.indexOf('<!-- scout-graph-action:state v1 ')
+  const start = body.indexOf(PREFIX)
   if (start < 0) return { none: true }
   const end = body.indexOf(' -->', start)
   if (end < 0 || end - start > MAX_STATE_CHARS) return { error: `the saved state is cut or over ${MAX_STATE_CHARS} characters` }

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto'
 import type { Host } from '../host.js'
 import { refusal, restClient } from './github.js'
 import type { GithubContext } from '../types/settings.js'
-import { code } from './markdown.js'
+import { code, someOf } from './markdown.js'
 import { compareStates, encodeState, readState, stateOf, type DashboardChanges, type DashboardState } from './dashboard-state.js'
-import type { RecommendationEntry } from './recommendations.js'
+import { retag, type RecommendationEntry } from './recommendations.js'
 import { renderSummary, type SummaryOptions } from './summary.js'
 
 /** GitHub refuses an issue body over 65,536 characters. */
@@ -52,17 +52,16 @@ const readableTime = (iso: string) =>
     .replace(/\.\d{3}Z$/, ' UTC')
 
 const names = (list: readonly string[]) =>
-  list
-    .slice(0, NAMES_LISTED)
-    .map((name) => code(name))
-    .join(', ') + (list.length > NAMES_LISTED ? ` and ${list.length - NAMES_LISTED} more` : '')
+  someOf(
+    list.map((name) => code(name)),
+    NAMES_LISTED
+  )
 
 function changesLines(changes: DashboardChanges, since: string): string[] {
   const perImage = (items: { image: string; base: string; tags: string[] }[]) =>
-    items.slice(0, NAMES_LISTED).map(({ image, base, tags }) => {
-      const name = base.slice(0, base.lastIndexOf(':'))
-      return `  - ${code(image)} on ${code(base)}: ${tags.map((tag) => code(`${name}:${tag}`)).join(', ')}`
-    })
+    items
+      .slice(0, NAMES_LISTED)
+      .map(({ image, base, tags }) => `  - ${code(image)} on ${code(base)}: ${tags.map((tag) => code(retag(base, tag))).join(', ')}`)
   const more = (items: unknown[]) => (items.length > NAMES_LISTED ? [`  - and ${items.length - NAMES_LISTED} more`] : [])
   const lines = [`### What changed since the last run (${since})`, '']
   if (changes.nowUrgent.length > 0) lines.push(`- 🚨 **Should move now** (new): ${names(changes.nowUrgent)}`)
@@ -86,25 +85,18 @@ function changesLines(changes: DashboardChanges, since: string): string[] {
   return [...lines, '']
 }
 
-export interface DashboardBody {
-  body: string
-  changes?: DashboardChanges
-}
-
 /** The body: marker, scan time and run, what changed, the summary at the room left, the state last. */
 export function renderDashboard(
   entries: readonly RecommendationEntry[],
   previousBody: string | undefined,
   context: { marker: string; at: Date; runUrl?: string; fromLines?: SummaryOptions['fromLines'] }
-): DashboardBody {
+): string {
   const at = context.at.toISOString()
   const state = stateOf(entries, at)
   const previous = previousBody === undefined ? ({ none: true } as const) : readState(previousBody)
-  let changes: DashboardChanges | undefined
   let opening: string[]
   if ('state' in previous) {
-    changes = compareStates(previous.state, state)
-    opening = changesLines(changes, readableTime(previous.state.at))
+    opening = changesLines(compareStates(previous.state, state), readableTime(previous.state.at))
   } else if ('error' in previous) {
     opening = [`> Could not compare with the last run: ${previous.error}. The next run compares with this one.`, '']
   } else {
@@ -125,7 +117,7 @@ export function renderDashboard(
     ...(context.runUrl ? { runUrl: context.runUrl } : {}),
     ...(context.fromLines ? { fromLines: context.fromLines } : {})
   })
-  return { body: `${head}\n${summary}${tail}`, ...(changes ? { changes } : {}) }
+  return `${head}\n${summary}${tail}`
 }
 
 export interface DashboardTarget {
@@ -187,7 +179,7 @@ export async function publishDashboard(
       host.notice(`dashboard: ${found.html_url} was closed; it stays closed (and is not updated) until someone reopens it`)
       return undefined
     }
-    const { body } = renderDashboard(entries, found?.body ?? undefined, { marker, ...options })
+    const body = renderDashboard(entries, found?.body ?? undefined, { marker, ...options })
     const written = found
       ? await octokit.rest.issues.update({ owner, repo, issue_number: found.number, body })
       : await octokit.rest.issues.create({ owner, repo, title: target.title, body })

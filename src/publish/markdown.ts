@@ -4,6 +4,8 @@
  * the same way everywhere (zeros left out, critical and high marked by more than colour).
  */
 import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../types/report.js'
+import { netChange, type Option } from './rank.js'
+import type { RecommendationEntry } from './recommendations.js'
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 const oneLine = (text: string) => text.replace(/[\r\n\t]+/g, ' ')
@@ -56,6 +58,17 @@ export function describeCounts(counts: FixCounts | VulnerabilityCounts, style: S
   const unrated = 'unspecified' in counts ? counts.unspecified : 0
   if (unrated > 0) parts.push(`${unrated} unrated`)
   return parts.join(', ')
+}
+
+/** What a move removes ("nothing" when none) and what it adds (empty when none), worded in `style`. */
+export function describeNet(entry: RecommendationEntry, option: Option, style: Style): { removes: string; adds: string } {
+  const { removes, adds } = netChange(entry, option)
+  return { removes: describeCounts(removes, style) || 'nothing', adds: describeCounts(adds, style) }
+}
+
+/** "a, b and 4 more": the first `max` of already-formatted items, then how many are left. */
+export function someOf(items: readonly string[], max: number): string {
+  return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '')
 }
 
 /** The vulnerabilities of an image: "none", "unknown" (no counts in the report), or the counts. */

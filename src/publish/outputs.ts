@@ -7,8 +7,8 @@ import type { Host } from '../host.js'
 import type { FromLine } from '../types/dockerfile.js'
 import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
 import { largestFitting } from './fit.js'
-import { describeCounts, PLAIN } from './markdown.js'
-import { bestOption, netChange, optionReference, orderForReading } from './rank.js'
+import { describeNet, PLAIN } from './markdown.js'
+import { optionReference, optionsBestFirst, orderForReading } from './rank.js'
 
 /** GitHub's limit is 1 MB per output; stay clear of it. */
 export const OUTPUT_LIMIT = 900_000
@@ -58,12 +58,9 @@ export function annotate(
 ): void {
   const outdated = orderForReading(entries).filter(isOutdated)
   for (const entry of outdated.slice(0, ANNOTATIONS)) {
-    const best = bestOption(entry)
-    const options = [...entry.recommendations].sort((a, b) => Number(b === best) - Number(a === best))
-    const moves = options.map((option) => {
-      const { removes, adds } = netChange(entry, option)
-      const added = describeCounts(adds, PLAIN)
-      return `${option.kind} ${optionReference(entry, option)} (removes ${describeCounts(removes, PLAIN) || 'nothing'}${added ? `; adds ${added}` : ''})`
+    const moves = optionsBestFirst(entry).map((option) => {
+      const { removes, adds } = describeNet(entry, option, PLAIN)
+      return `${option.kind} ${optionReference(entry, option)} (removes ${removes}${adds ? `; adds ${adds}` : ''})`
     })
     const from = located.get(entry)?.[0]
     host.warning(`${entry.image}: base image ${baseReference(entry)} should move: ${moves.join('; ')}`, {

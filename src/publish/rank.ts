@@ -52,6 +52,12 @@ export function bestOption(entry: RecommendationEntry): Option | undefined {
   return best
 }
 
+/** Every option, the best first, the others in Scout's order. */
+export function optionsBestFirst(entry: RecommendationEntry): Option[] {
+  const best = bestOption(entry)
+  return best ? [best, ...entry.recommendations.filter((option) => option !== best)] : []
+}
+
 /**
  * `now`: a move removes a critical or high vulnerability; `may`: medium or low only; `nothing`: every
  * move removes nothing; `failed`; `current`: up to date, or no base image to judge.
@@ -79,7 +85,22 @@ function bestRemoves(entry: RecommendationEntry): FixCounts {
  * each, by what the best option removes (critical first), then by image and report.
  */
 export function orderForReading(entries: readonly RecommendationEntry[]): RecommendationEntry[] {
-  const keyed = entries.map((entry) => ({ entry, rank: URGENCIES.indexOf(urgency(entry)), removes: bestRemoves(entry) }))
+  return ranked(entries).map(({ entry }) => entry)
+}
+
+/** Groups entries by urgency, each group in reading order. */
+export function byUrgency(entries: readonly RecommendationEntry[]): Record<Urgency, RecommendationEntry[]> {
+  const groups: Record<Urgency, RecommendationEntry[]> = { now: [], may: [], failed: [], nothing: [], current: [] }
+  for (const { entry, urgency } of ranked(entries)) groups[urgency].push(entry)
+  return groups
+}
+
+/** The entries in reading order, each with its urgency (worked out once). */
+function ranked(entries: readonly RecommendationEntry[]): { entry: RecommendationEntry; urgency: Urgency }[] {
+  const keyed = entries.map((entry) => {
+    const level = urgency(entry)
+    return { entry, urgency: level, rank: URGENCIES.indexOf(level), removes: bestRemoves(entry) }
+  })
   keyed.sort(
     (a, b) =>
       a.rank - b.rank ||
@@ -87,12 +108,5 @@ export function orderForReading(entries: readonly RecommendationEntry[]): Recomm
       compareCodePoints(a.entry.image, b.entry.image) ||
       compareCodePoints(a.entry.source, b.entry.source)
   )
-  return keyed.map(({ entry }) => entry)
-}
-
-/** Groups entries by urgency, each group in reading order. */
-export function byUrgency(entries: readonly RecommendationEntry[]): Record<Urgency, RecommendationEntry[]> {
-  const groups: Record<Urgency, RecommendationEntry[]> = { now: [], may: [], failed: [], nothing: [], current: [] }
-  for (const entry of orderForReading(entries)) groups[urgency(entry)].push(entry)
-  return groups
+  return keyed
 }

@@ -88,3 +88,8 @@ export function bestFixes(entry: RecommendationEntry): FixCounts {
 export function baseReference(entry: RecommendationEntry): string {
   return entry.baseImage ? `${entry.baseImage.name}:${entry.baseImage.tag}` : ''
 }
+
+/** Another tag of a base reference: `node:20` with `22` is `node:22`. */
+export function retag(base: string, tag: string): string {
+  return `${base.slice(0, base.lastIndexOf(':'))}:${tag}`
+}

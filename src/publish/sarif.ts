@@ -9,8 +9,8 @@ import type { Log, ReportingDescriptor, Result } from 'sarif'
 import type { FromLine } from '../types/dockerfile.js'
 import type { RecommendationKind } from '../types/report.js'
 import { VERSION } from '../version.js'
-import { describeCounts, PLAIN } from './markdown.js'
-import { bestOption, netChange, optionReference, orderForReading, urgency, type Option } from './rank.js'
+import { describeNet, PLAIN, someOf } from './markdown.js'
+import { bestOption, optionReference, optionsBestFirst, orderForReading, urgency, type Option } from './rank.js'
 import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
 
 /** GitHub keeps the first 5,000 results of a run (by severity); more are dropped. */
@@ -55,18 +55,15 @@ const RULES: Record<RecommendationKind, ReportingDescriptor> = {
 const plain = (text: string) => text.replace(/\p{Cc}+/gu, ' ').replace(/[[\]\\]/g, '\\$&')
 
 function optionText(entry: RecommendationEntry, option: Option): string {
-  const { removes, adds } = netChange(entry, option)
-  const added = describeCounts(adds, PLAIN)
+  const { removes, adds } = describeNet(entry, option, PLAIN)
   const move = option.kind === 'refresh' ? `rebuild on a newer ${optionReference(entry, option)}` : optionReference(entry, option)
-  return `${move} removes ${describeCounts(removes, PLAIN) || 'nothing'}${added ? ` and adds ${added}` : ''}`
+  return `${move} removes ${removes}${adds ? ` and adds ${adds}` : ''}`
 }
 
 function message(lead: RecommendationEntry, images: readonly string[]): string {
-  const best = bestOption(lead) as Option
-  const others = lead.recommendations.filter((option) => option !== best)
-  const named = images.slice(0, IMAGES_NAMED).join(', ') + (images.length > IMAGES_NAMED ? ` and ${images.length - IMAGES_NAMED} more` : '')
+  const [best, ...others] = optionsBestFirst(lead)
   return plain(
-    `Base image ${baseReference(lead)} (of ${named}) should move. Best: ${optionText(lead, best)}.` +
+    `Base image ${baseReference(lead)} (of ${someOf(images, IMAGES_NAMED)}) should move. Best: ${optionText(lead, best)}.` +
       (others.length > 0 ? ` Other options: ${others.map((option) => optionText(lead, option)).join('; ')}.` : '')
   )
 }
@@ -89,20 +86,19 @@ export interface SarifLog {
 
 export function buildSarif(located: ReadonlyMap<RecommendationEntry, readonly FromLine[]>): SarifLog {
   // One result per line: the most urgent report on that base leads, the others are named.
-  const byLine = new Map<string, { from: FromLine; lead: RecommendationEntry; images: string[] }>()
+  const byLine = new Map<string, { from: FromLine; lead: RecommendationEntry; kind: RecommendationKind; images: string[] }>()
   // Only images with a move to recommend make alerts, whatever the caller passes.
   for (const entry of orderForReading([...located.keys()]).filter(isOutdated)) {
     for (const from of (located.get(entry) ?? []).filter((line) => !line.outside)) {
       const key = `${from.path}\n${from.line}`
       const seen = byLine.get(key)
-      if (seen === undefined) byLine.set(key, { from, lead: entry, images: [entry.image] })
+      if (seen === undefined) byLine.set(key, { from, lead: entry, kind: (bestOption(entry) as Option).kind, images: [entry.image] })
       else if (!seen.images.includes(entry.image)) seen.images.push(entry.image)
     }
   }
-  const kinds = [...new Set([...byLine.values()].map(({ lead }) => (bestOption(lead) as Option).kind))].sort()
+  const kinds = [...new Set([...byLine.values()].map(({ kind }) => kind))].sort()
   const rules = kinds.map((kind) => RULES[kind])
-  const results: Result[] = [...byLine.values()].map(({ from, lead, images }) => {
-    const kind = (bestOption(lead) as Option).kind
+  const results: Result[] = [...byLine.values()].map(({ from, lead, kind, images }) => {
     const level = urgency(lead)
     return {
       ruleId: RULES[kind].id,

@@ -8,9 +8,9 @@
 import type { BaseChange } from '../types/graph-change.js'
 import { renderDiagram } from './diagram.js'
 import { largestFitting } from './fit.js'
-import { code, describeCounts, describeVulnerabilities, escapeHtml, escapeMarkdown, HTML, htmlCode, MARKDOWN } from './markdown.js'
-import { bestOption, byUrgency, netChange, optionReference, type Option, type Urgency } from './rank.js'
-import { baseReference, type RecommendationEntry } from './recommendations.js'
+import { code, describeNet, describeVulnerabilities, escapeHtml, escapeMarkdown, HTML, htmlCode, MARKDOWN, someOf } from './markdown.js'
+import { bestOption, byUrgency, optionReference, type Option, type Urgency } from './rank.js'
+import { baseReference, retag, type RecommendationEntry } from './recommendations.js'
 import type { FromLine } from '../types/dockerfile.js'
 
 /** GitHub refuses a step summary over 1 MiB; keep clear of it. */
@@ -173,9 +173,8 @@ function moveText(entry: RecommendationEntry, option: Option, inTable = false): 
 }
 
 function netText(entry: RecommendationEntry, option: Option): string {
-  const { removes, adds } = netChange(entry, option)
-  const added = describeCounts(adds, MARKDOWN)
-  return `removes ${describeCounts(removes, MARKDOWN) || 'nothing'}${added ? `<br>⚠️ adds ${added}` : ''}`
+  const { removes, adds } = describeNet(entry, option, MARKDOWN)
+  return `removes ${removes}${adds ? `<br>⚠️ adds ${adds}` : ''}`
 }
 
 function locationLink(from: FromLine): string {
@@ -186,12 +185,11 @@ function locationLink(from: FromLine): string {
 /** One image's fold: the title says the best move and what it removes; inside, every option with its benefits. */
 function optionsFold(entry: RecommendationEntry, label: { name: string; extra?: string }): string {
   const best = bestOption(entry) as Option
-  const { removes } = netChange(entry, best)
   const target = htmlCode(optionReference(entry, best))
   const move = best.kind === 'refresh' ? `rebuild on a newer ${target}` : `move to ${target}`
   const title =
     `${htmlCode(label.name)}${label.extra ? ` (${escapeHtml(label.extra)})` : ''}: ${move}, ` +
-    `removes ${describeCounts(removes, HTML) || 'nothing'}; ${entry.recommendations.length} option(s)`
+    `removes ${describeNet(entry, best, HTML).removes}; ${entry.recommendations.length} option(s)`
   const lines = [
     `<details><summary>${title}</summary>`,
     '',
@@ -199,12 +197,9 @@ function optionsFold(entry: RecommendationEntry, label: { name: string; extra?: 
     ''
   ]
   for (const option of entry.recommendations) {
-    const { removes: removed, adds } = netChange(entry, option)
-    const added = describeCounts(adds, MARKDOWN)
+    const { removes, adds } = describeNet(entry, option, MARKDOWN)
     const mark = option === best && entry.recommendations.length > 1 ? ' ⭐ best' : ''
-    lines.push(
-      `- ${moveText(entry, option)}${mark}: removes ${describeCounts(removed, MARKDOWN) || 'nothing'}${added ? `; ⚠️ adds ${added}` : ''}`
-    )
+    lines.push(`- ${moveText(entry, option)}${mark}: removes ${removes}${adds ? `; ⚠️ adds ${adds}` : ''}`)
     for (const benefit of option.benefits) lines.push(`  - ${escapeMarkdown(benefit)}`)
   }
   lines.push('', '</details>', '')
@@ -217,12 +212,13 @@ function changesSection(changes: readonly BaseChange[], entries: readonly Recomm
   const lines = ['### Changed since the last scan', '']
   for (const change of changes.slice(0, CHANGES_LISTED)) {
     const images = entries.filter((entry) => entry.baseImage && baseReference(entry) === change.base).map((entry) => code(entry.image))
-    const name = change.base.slice(0, change.base.lastIndexOf(':'))
     const parts = [
-      ...(change.gained.length > 0 ? [`newly recommended ${change.gained.map((tag) => code(`${name}:${tag}`)).join(', ')}`] : []),
-      ...(change.lost.length > 0 ? [`no longer recommended ${change.lost.map((tag) => `~~${code(`${name}:${tag}`)}~~`).join(', ')}`] : [])
+      ...(change.gained.length > 0 ? [`newly recommended ${change.gained.map((tag) => code(retag(change.base, tag))).join(', ')}`] : []),
+      ...(change.lost.length > 0
+        ? [`no longer recommended ${change.lost.map((tag) => `~~${code(retag(change.base, tag))}~~`).join(', ')}`]
+        : [])
     ]
-    const shown = images.slice(0, 5).join(', ') + (images.length > 5 ? ` and ${images.length - 5} more` : '')
+    const shown = someOf(images, 5)
     lines.push(`- ${code(change.base)}${shown ? ` (${shown})` : ''}: ${parts.join('; ')}`)
   }
   if (changes.length > CHANGES_LISTED) lines.push(`- and ${changes.length - CHANGES_LISTED} more base image(s)`)

@@ -1,6 +1,6 @@
 /** The CLI's readable table: the summary's order and net change, one line per option (the best first). */
-import { describeCounts, PLAIN } from './markdown.js'
-import { bestOption, netChange, optionReference, orderForReading } from './rank.js'
+import { describeNet, PLAIN } from './markdown.js'
+import { optionReference, optionsBestFirst, orderForReading } from './rank.js'
 import { baseReference, type RecommendationEntry } from './recommendations.js'
 
 const HEADER = ['IMAGE', 'BASE', 'MOVE', 'REMOVES', 'ADDS']
@@ -11,16 +11,9 @@ export function renderTable(entries: readonly RecommendationEntry[]): string {
     const lead = [entry.image, baseReference(entry)]
     if (entry.status !== 'ok') rows.push([...lead, entry.status, entry.error ?? '', ''])
     else if (entry.recommendations.length === 0) rows.push([...lead, 'up to date', '', ''])
-    const best = bestOption(entry)
-    const options = best ? [best, ...entry.recommendations.filter((option) => option !== best)] : []
-    options.forEach((option, index) => {
-      const { removes, adds } = netChange(entry, option)
-      rows.push([
-        ...(index === 0 ? lead : ['', '']),
-        `${option.kind} ${optionReference(entry, option)}`,
-        describeCounts(removes, PLAIN) || 'nothing',
-        describeCounts(adds, PLAIN)
-      ])
+    optionsBestFirst(entry).forEach((option, index) => {
+      const { removes, adds } = describeNet(entry, option, PLAIN)
+      rows.push([...(index === 0 ? lead : ['', '']), `${option.kind} ${optionReference(entry, option)}`, removes, adds])
     })
   }
   // Control characters from a report must not reach the terminal.

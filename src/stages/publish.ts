@@ -44,8 +44,7 @@ export async function publishStage(run: Run, entries: RecommendationEntry[], cha
     ...(changes ? { changes } : {}),
     fromLines: (entry: RecommendationEntry) => located.get(entry) ?? []
   }
-  const summary = renderSummary(entries, options)
-  if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(summary))
+  if (settings.summary) await host.group('Write the job summary', () => host.writeSummary(renderSummary(entries, options)))
   if (settings.comment === 'always' || (settings.comment === 'auto' && settings.github.pullRequest !== undefined)) {
     // Rendered again at the comment's size, so what gives way is chosen by the renderer, never cut.
     const markdown = renderSummary(entries, { ...options, limit: COMMENT_MARKDOWN_LIMIT, medium: 'comment' })
