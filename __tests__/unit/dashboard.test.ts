@@ -141,7 +141,9 @@ describe('the dashboard issue', () => {
         encodeState({ at: '2026-11-20T00:00:00Z', images: [{ image: 'a', base: 'b', urgency: 'urgent', tags: [] }] } as never),
         /image 0 has no valid urgency/
       ],
-      [`<!-- scout-graph-action:state v1 ${'A'.repeat(50_000)} -->`, /over 40000 characters/]
+      [`<!-- scout-graph-action:state v1 ${'A'.repeat(50_000)} -->`, /over 40000 characters/],
+      // A body cut short inside the block (an edit that lost its end).
+      [`<!-- scout-graph-action:state v1 ${encodeState({ at: '2026-11-20T00:00:00Z', images: [] }).slice(34, 60)}`, /cut or over/]
     ] as const
     for (const [replacement, reason] of corruptions) {
       dashboards()[0].body = dashboards()[0].body.replace(block, replacement)

@@ -82,6 +82,10 @@ describe('references, as Docker resolves them', () => {
 })
 
 describe('FROM instructions, read with dockerfile-ast', () => {
+  it('finds no image in a FROM cut short', () => {
+    expect(readFroms('FROM\nFROM node:\nFROM --platform=linux/amd64\n')).toEqual([])
+  })
+
   it('reads a BOM, CRLF, lower-case keywords, continuations, and ARG defaults of both kinds', () => {
     const text =
       '\uFEFFARG NODE\r\nARG OS=alpine\r\nfrom node:${NODE:-20}-${OS} AS a\r\nFROM \\\r\n  node:${NODE}\r\nFROM a\r\nFROM --platform=linux/arm64 node@sha256:ab AS b\r\n'

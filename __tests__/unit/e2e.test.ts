@@ -1,5 +1,5 @@
 /** Runs the committed bundles the way their users do: dist/index.js as the runner does, and `npx scout-graph`. */
-import { mkdtemp, readFile, readdir } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -116,6 +116,21 @@ describe('the command line (npx scout-graph)', () => {
     expect(result.stdout).toMatch(/lab8:classic\s+node:22-alpine\s+update node:slim\s+nothing\s+23 low$/m)
     expect(JSON.parse(await readFile(path.join(out, 'graph.json'), 'utf8')).updateTag).toBe(7)
     expect(await readFile(path.join(out, 's.md'), 'utf8')).toContain('lab8:classic')
+  })
+
+  it('takes --dockerfiles and --sarif-file, off GitHub the working directory being the workspace', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const sarif = path.join(out, 'alerts', 'scout.sarif')
+    const args = ['--reports', 'examples/reports', '--output-dir', out, '--fail-on=none', '--sarif-file', sarif]
+    const result = await cli([...args, '--dockerfiles', 'examples/Dockerfile'])
+    expect(result.code).toBe(0)
+    const log = JSON.parse(await readFile(sarif, 'utf8')) as { runs: { results: { locations: { physicalLocation: unknown }[] }[] }[] }
+    expect(log.runs[0].results.map((result) => result.locations[0].physicalLocation)).toEqual([
+      { artifactLocation: { uri: 'examples/Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } }
+    ])
+    await rm(sarif)
+    expect((await cli([...args, '--dockerfiles', 'none'])).code).toBe(0)
+    await expect(readFile(sarif)).rejects.toThrow(/ENOENT/)
   })
 
   it('prints only JSON on stdout with --json', async () => {
