@@ -10,7 +10,7 @@ export default defineConfig({
     setupFiles: ['__tests__/kit/setup.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['__tests__/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'integration', include: ['__tests__/integration/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['__tests__/integration/**/*.test.ts'], testTimeout: 180_000 } },
       { extends: true, test: { name: 'runner', include: ['__tests__/runner/**/*.test.ts'], testTimeout: 300_000 } }
     ]
   }

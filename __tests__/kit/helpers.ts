@@ -56,7 +56,7 @@ export async function finished(command: string, args: string[], env: NodeJS.Proc
   }
 }
 
-/** A runner's environment: INPUT_* (hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP. */
+/** A runner's environment: INPUT_* (hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP, GITHUB_WORKSPACE. */
 export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
   const temp = await mkdtemp(path.join(os.tmpdir(), 'sg-runner-'))
   const files = { output: path.join(temp, 'output'), summary: path.join(temp, 'summary.md') }
@@ -65,6 +65,9 @@ export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     RUNNER_TEMP: temp,
+    // The runner's checkout: empty unless a test puts Dockerfiles there (not this repository, whose
+    // .cache the `auto` walk would read).
+    GITHUB_WORKSPACE: temp,
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
     ...extraEnv

@@ -2,11 +2,12 @@
  * Recommendations on the `FROM` lines where the fix goes: Dockerfiles found and parsed, references
  * matched as Docker resolves them, and the SARIF file validated as code scanning takes it.
  */
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Log } from 'sarif'
 import { describe, expect, it } from 'vitest'
+import { findDockerfiles } from '../../src/dockerfile/find.js'
 import { readFroms } from '../../src/dockerfile/parse.js'
 import { normalizeReference } from '../../src/dockerfile/reference.js'
 import { matchReportFiles } from '../../src/report/files.js'
@@ -173,6 +174,32 @@ describe('the FROM lines each base lands on', () => {
       const [uri, line] = where.split(':')
       expect(after[hash]).toBe(uri === 'Containerfile' ? `${uri}:${Number(line) + 2}` : where)
     }
+  })
+
+  it('follows no symbolic link and stops walking a huge workspace with a warning', async () => {
+    const root = await workspace()
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'sg-linked-'))
+    await writeFile(path.join(elsewhere, 'Dockerfile'), 'FROM node:22\n')
+    await symlink(elsewhere, path.join(root, 'linked'))
+    await symlink(path.join(elsewhere, 'Dockerfile'), path.join(root, 'Dockerfile'))
+    await symlink(root, path.join(root, 'services', 'loop'))
+    const settings = { auto: true, patterns: [], mapped: new Map<string, string>(), root }
+    const all = recordingHost()
+    const index = await findDockerfiles(settings, all.host)
+    expect(index.files.map((file) => file.path)).toEqual([
+      'Containerfile',
+      'docs/Dockerfile.dev',
+      'services/api/Dockerfile',
+      'services/web/web.Dockerfile'
+    ])
+    expect(all.warnings).toEqual([])
+
+    const capped = recordingHost()
+    const first = await findDockerfiles(settings, capped.host, 3)
+    expect(first.files.map((file) => file.path)).toEqual(['Containerfile'])
+    expect(capped.warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(new RegExp(`^dockerfiles: auto stopped after \\d+ entries under ${root}; name the Dockerfiles`))
+    ])
   })
 
   it('reads only the patterns given, and nothing with none', async () => {

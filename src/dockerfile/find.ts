@@ -2,7 +2,7 @@
  * Which Dockerfiles a run looks at: the ones mapped to images, the ones the patterns match, and with
  * `auto` every file named like a Dockerfile under the workspace (not in `.git` or `node_modules`).
  */
-import { lstat, opendir, readFile } from 'node:fs/promises'
+import { lstat, readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Host } from '../host.js'
 import { errorLine } from '../messages.js'
@@ -18,21 +18,51 @@ const SKIPPED_DIRS = new Set(['.git', 'node_modules'])
 export const isDockerfileName = (name: string): boolean =>
   name === 'Dockerfile' || name === 'Containerfile' || name.startsWith('Dockerfile.') || name.endsWith('.Dockerfile')
 
-async function* walk(dir: string): AsyncGenerator<string> {
-  const handle = await opendir(dir).catch(() => undefined)
-  if (handle === undefined) return
-  for await (const entry of handle) {
-    const full = path.join(dir, entry.name)
-    // Symbolic links are not followed: a link could lead out of the workspace or round in a loop.
-    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) yield* walk(full)
-    else if (entry.isFile() && isDockerfileName(entry.name)) yield full
+/** `auto` stops after this many directory entries, with a warning: a workspace that big should name its Dockerfiles. */
+export const MAX_WALKED_ENTRIES = 1_000_000
+/** Directories read at once: enough to keep the thread pool busy, few enough to stay far from the open-file limit. */
+const READ_AT_ONCE = 64
+
+/**
+ * Every file named like a Dockerfile under root, read level by level with many directories at once
+ * (an async generator per directory was 13 times slower on a 170,000-entry workspace). Symbolic links
+ * are not followed: a link could lead out of the workspace or round in a loop. An unreadable directory
+ * is passed over.
+ */
+async function walk(root: string, host: Host, maxEntries: number): Promise<string[]> {
+  const found: string[] = []
+  let entries = 0
+  let level = [root]
+  while (level.length > 0) {
+    const below: string[] = []
+    for (let start = 0; start < level.length; start += READ_AT_ONCE) {
+      const dirs = level.slice(start, start + READ_AT_ONCE)
+      const listings = await Promise.all(dirs.map((dir) => readdir(dir, { withFileTypes: true }).catch(() => [])))
+      listings.forEach((listing, index) => {
+        entries += listing.length
+        for (const entry of listing) {
+          const full = path.join(dirs[index], entry.name)
+          if (entry.isDirectory()) {
+            if (!SKIPPED_DIRS.has(entry.name)) below.push(full)
+          } else if (entry.isFile() && isDockerfileName(entry.name)) found.push(full)
+        }
+      })
+      if (entries > maxEntries) {
+        host.warning(
+          `dockerfiles: auto stopped after ${entries} entries under ${root}; name the Dockerfiles (patterns or IMAGE=PATH) to find the rest`
+        )
+        return found
+      }
+    }
+    level = below
   }
+  return found
 }
 
-export async function findDockerfiles(settings: DockerfileSettings, host: Host): Promise<DockerfileIndex> {
+export async function findDockerfiles(settings: DockerfileSettings, host: Host, maxEntries = MAX_WALKED_ENTRIES): Promise<DockerfileIndex> {
   const found = new Set<string>()
   for (const file of settings.mapped.values()) found.add(path.resolve(settings.root, file))
-  if (settings.auto) for await (const file of walk(settings.root)) found.add(file)
+  if (settings.auto) for (const file of await walk(settings.root, host, maxEntries)) found.add(file)
   if (settings.patterns.length > 0) {
     const { create } = await import('@actions/glob')
     const globber = await create(settings.patterns.map((pattern) => path.resolve(settings.root, pattern)).join('\n'), {
