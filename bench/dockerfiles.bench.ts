@@ -1,0 +1,38 @@
+/**
+ * The `auto` walk over a synthetic workspace (a monorepo's worth of folders, a Dockerfile in one folder of
+ * fifty, a node_modules the walk skips), then parsing and matching what it found. Run with
+ * `npm run bench:dockerfiles`; prints figures, asserts nothing.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { findDockerfiles } from '../src/dockerfile/find.js'
+import { recordingHost } from '../__tests__/kit/host.js'
+
+const FILES_PER_FOLDER = 10
+
+async function workspace(folders: number): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'sg-bench-walk-'))
+  for (let i = 0; i < folders; i++) {
+    const folder = path.join(root, `team-${i % 40}`, `service-${i}`, 'src')
+    await mkdir(folder, { recursive: true })
+    await Promise.all(Array.from({ length: FILES_PER_FOLDER }, (_, j) => writeFile(path.join(folder, `file-${j}.ts`), '')))
+    if (i % 50 === 0)
+      await writeFile(path.join(folder, '..', 'Dockerfile'), `ARG V=22\nFROM node:\${V}-alpine AS build\nFROM nginx:1-alpine\n`)
+  }
+  await mkdir(path.join(root, 'node_modules', 'skipped'), { recursive: true })
+  return root
+}
+
+console.log('entries   Dockerfiles  walk + parse ms')
+for (const folders of [1_000, 5_000, 15_000]) {
+  const root = await workspace(folders)
+  const { host } = recordingHost()
+  const start = performance.now()
+  const index = await findDockerfiles({ auto: true, patterns: [], mapped: new Map(), root }, host)
+  const elapsed = performance.now() - start
+  const entries = folders * (FILES_PER_FOLDER + 2) + 40
+  console.log(`${String(entries).padStart(7)}  ${String(index.files.length).padStart(11)}  ${elapsed.toFixed(0).padStart(15)}`)
+  await rm(root, { recursive: true, force: true })
+}
