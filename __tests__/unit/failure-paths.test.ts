@@ -3,6 +3,8 @@
  * wrong matrix inputs, hostile inputs, and a canary secret searched in everything a run writes.
  */
 import { existsSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -197,6 +199,37 @@ describe('the matrix and the report files', () => {
       ['registry.example.test/example/app:1.2.3', 'ok']
     ])
     expect(result.errors).toEqual([])
+  })
+
+  it('warns when the artifact service refuses the upload, and still publishes everything else', async () => {
+    const asked: string[] = []
+    const refusing = createServer((request, response) => {
+      asked.push(request.url ?? '')
+      response
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end('{"code":"permission_denied","msg":"artifact storage quota has been hit"}')
+    })
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve))
+    // The runtime token's scope names the run and job, as the runner's does; @actions/artifact reads it.
+    const claims = { scp: 'Actions.Results:ce7f54c7-61c7-4aae-887f-30da475f5f1a:ca395085-040a-526b-2ce8-bdc85f692774' }
+    const token = ['{"alg":"HS256"}', JSON.stringify(claims), 'signature'].map((part) => Buffer.from(part).toString('base64url')).join('.')
+    const result = await runAction(
+      { reports: ECR, 'output-dir': outputDir, 'fail-on': 'none', comment: 'never' },
+      {
+        ACTIONS_RUNTIME_TOKEN: token,
+        ACTIONS_RESULTS_URL: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/`,
+        GITHUB_RUN_ID: '1'
+      }
+    ).finally(() => refusing.close())
+    expect(asked).toEqual(['/twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      /::warning::Artifact upload of scout-graph-\S+ failed: .*\(403\) Forbidden: artifact storage quota has been hit/
+    )
+    expect(result.stdout).not.toContain(token)
+    expect(result.outputs['artifact-id']).toBeUndefined()
+    expect(result.outputs['outdated-count']).toBe('1')
+    expect(result.summary).toContain('**1** image(s)')
   })
 
   it('keeps a report read from the output folder itself in place, without a second copy beside it', async () => {
