@@ -192,6 +192,19 @@ describe('outputs and annotations', () => {
     )
     expect(recorded.warnings[0].message).toMatch(new RegExp(`holds ${kept.length} of 401 entries, without benefit texts`))
     expect(recommendationsJson(entries.slice(0, 2), recorded.host)).toBe(JSON.stringify(entries.slice(0, 2)))
+    // GitHub counts the output in UTF-8 bytes: 300 causes in Japanese are 45,000 characters but 110,000 bytes.
+    const cause = '名前解決に失敗しました'.repeat(10)
+    const failures = Array.from({ length: 300 }, (_, i) => ({
+      image: `svc-${i}`,
+      source: 's',
+      status: 'failed' as const,
+      error: cause,
+      recommendations: []
+    }))
+    const capped = recommendationsJson(failures, recorded.host, 50_000)
+    expect(capped.length).toBeLessThan(JSON.stringify(failures).length)
+    expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(50_000)
+    expect((JSON.parse(capped) as RecommendationEntry[])[0].error).toBe(cause)
   })
 
   it('annotates the first 10 images that should update, and counts the rest', async () => {

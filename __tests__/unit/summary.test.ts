@@ -238,7 +238,8 @@ describe('at every size', () => {
         [COMMENT_MARKDOWN_LIMIT, 'comment']
       ] as const) {
         const markdown = renderSummary(entries, { limit, medium, runUrl: RUN })
-        expect(markdown.length).toBeLessThanOrEqual(limit)
+        const size = (text: string) => (medium === 'comment' ? text.length : Buffer.byteLength(text))
+        expect(size(markdown)).toBeLessThanOrEqual(limit)
         const { open, close } = detailsBalance(markdown)
         expect(open).toBe(close)
         expect(markdown).toContain(`[the run](${RUN})`)
@@ -246,7 +247,7 @@ describe('at every size', () => {
         for (const block of mermaidBlocks(markdown)) await expect(parseMermaid(block)).resolves.toBeTruthy()
         const note = markdown.indexOf('\n> ')
         const full = renderSummary(entries, { limit: Number.MAX_SAFE_INTEGER, runUrl: RUN })
-        if (full.length > limit) {
+        if (size(full) > limit) {
           expect(note).toBeGreaterThan(0)
           expect(note).toBeLessThan(markdown.indexOf('### '))
           expect(markdown.slice(note)).toContain(
@@ -260,6 +261,16 @@ describe('at every size', () => {
       }
     }
   )
+
+  it('counts the job summary in UTF-8 bytes, as GitHub does: 3,000 failures in Japanese fit in 1 MiB', () => {
+    const cause = 'レジストリに接続できませんでした（名前解決に失敗しました）。'.repeat(6)
+    const entries = Array.from({ length: 3000 }, (_, i) => failedEntry(`registry.example.test/svc-${i}:1`, cause))
+    const markdown = renderSummary(entries, { runUrl: RUN })
+    expect(markdown.length).toBeLessThan(SUMMARY_LIMIT)
+    expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(SUMMARY_LIMIT)
+    expect(markdown).toMatch(/^> To stay under GitHub's size limit, .* and \d+ image\(s\) are not listed;/m)
+    expect(markdown).toContain(`| \`registry.example.test/svc-0:1\` | ${cause} |`)
+  })
 
   it('at 3,000 images, the comment keeps the urgent rows and says how many are not listed', () => {
     const markdown = renderSummary(population(3000), { limit: COMMENT_MARKDOWN_LIMIT, medium: 'comment', runUrl: RUN })

@@ -10,7 +10,7 @@ import { largestFitting } from './fit.js'
 import { describeNet, PLAIN } from './markdown.js'
 import { optionReference, optionsBestFirst, orderForReading } from './rank.js'
 
-/** GitHub's limit is 1 MB per output; stay clear of it. */
+/** GitHub's limit is 1 MB per output, in UTF-8 bytes; stay clear of it. */
 export const OUTPUT_LIMIT = 900_000
 /** GitHub shows the first 10 warning annotations of a step; more would only be noise. */
 const ANNOTATIONS = 10
@@ -35,13 +35,13 @@ export function publishOutputs(entries: readonly RecommendationEntry[], values: 
 
 export function recommendationsJson(entries: readonly RecommendationEntry[], host: Host, limit = OUTPUT_LIMIT): string {
   const full = JSON.stringify(entries)
-  if (full.length <= limit) return full
+  if (Buffer.byteLength(full) <= limit) return full
   const lean = orderForReading(entries).map((entry) => ({
     ...entry,
     recommendations: entry.recommendations.map((recommendation) => ({ ...recommendation, benefits: [] }))
   }))
   const serialize = (count: number) => JSON.stringify(lean.slice(0, count))
-  const kept = largestFitting(lean.length, (count) => serialize(count).length <= limit) ?? 0
+  const kept = largestFitting(lean.length, (count) => Buffer.byteLength(serialize(count)) <= limit) ?? 0
   const json = serialize(kept)
   host.warning(
     `The recommendations output would exceed GitHub's 1 MB limit: it holds ${kept} of ${entries.length} entries, without benefit texts ` +

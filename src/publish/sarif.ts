@@ -122,6 +122,6 @@ export function buildSarif(located: ReadonlyMap<RecommendationEntry, readonly Fr
     runs: [{ tool: { driver: { name: 'scout-graph-action', semanticVersion: VERSION, rules } }, results: kept }]
   })
   let kept = results.slice(0, MAX_RESULTS)
-  while (kept.length > 0 && JSON.stringify(log(kept)).length > MAX_BYTES) kept = kept.slice(0, Math.floor(kept.length * 0.9))
+  while (kept.length > 0 && Buffer.byteLength(JSON.stringify(log(kept))) > MAX_BYTES) kept = kept.slice(0, Math.floor(kept.length * 0.9))
   return { log: log(kept), dropped: results.length - kept.length }
 }

@@ -13,13 +13,16 @@ import { bestOption, byUrgency, optionReference, type Option, type Urgency } fro
 import { baseReference, retag, type RecommendationEntry } from './recommendations.js'
 import type { FromLine } from '../types/dockerfile.js'
 
-/** GitHub refuses a step summary over 1 MiB; keep clear of it. */
+/** GitHub refuses a step summary over 1 MiB of UTF-8; keep clear of it. */
 export const SUMMARY_LIMIT = 1_000_000
 /** Past this, the changes since the last scan are counted rather than listed. */
 const CHANGES_LISTED = 30
 
 export interface SummaryOptions {
-  /** The most characters the Markdown may take. */
+  /**
+   * The most the Markdown may take: UTF-8 bytes for the job summary (GitHub counts bytes, and an emoji
+   * is four of them), characters for a comment or an issue body (GitHub counts characters).
+   */
   limit?: number
   /** Recommendations gained or lost since the previous update tag (known when Neo4j is configured). */
   changes?: readonly BaseChange[]
@@ -46,6 +49,7 @@ function imageLabel(entry: RecommendationEntry, duplicates: ReadonlySet<string>)
 
 export function renderSummary(entries: readonly RecommendationEntry[], options: SummaryOptions = {}): string {
   const limit = options.limit ?? SUMMARY_LIMIT
+  const size = options.medium === 'comment' ? (text: string) => text.length : (text: string) => Buffer.byteLength(text)
   const groups = byUrgency(entries)
   const seen = new Set<string>()
   const duplicates = new Set(entries.map((entry) => entry.image).filter((image) => seen.has(image) || !seen.add(image)))
@@ -125,11 +129,11 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
   }
 
   const complete = assemble(rows, true, folds.length, [])
-  if (complete.length <= limit) return complete
+  if (size(complete) <= limit) return complete
   // Too big: option folds give way from the end (the least urgent), then the diagram, then table rows.
   const foldNote = (kept: number) =>
     `The options of ${folds.length - kept} image(s) are left out to stay under GitHub's size limit; everything is in ${where}.`
-  const keptFolds = largestFitting(folds.length, (count) => assemble(rows, true, count, [foldNote(count)]).length <= limit)
+  const keptFolds = largestFitting(folds.length, (count) => size(assemble(rows, true, count, [foldNote(count)])) <= limit)
   if (keptFolds !== undefined) return assemble(rows, true, keptFolds, [foldNote(keptFolds)])
   const listed = (['now', 'may', 'failed', 'nothing', 'current'] as const).flatMap((urgency) =>
     rows[urgency].map((row) => ({ urgency, row }))
@@ -141,10 +145,11 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
     const note = `To stay under GitHub's size limit, the options and the diagram are left out${left > 0 ? `, and ${left} image(s) are not listed` : ''}; everything is in ${where}.`
     return assemble(kept, false, 0, [note])
   }
-  const count = largestFitting(listed.length, (count) => withRows(count).length <= limit) ?? 0
-  const fitted = withRows(count)
-  // Only a limit smaller than the headline gets here: cut at a line, outside any block.
-  return fitted.length <= limit ? fitted : fitted.slice(0, Math.max(fitted.lastIndexOf('\n', limit), 0))
+  const count = largestFitting(listed.length, (count) => size(withRows(count)) <= limit) ?? 0
+  let fitted = withRows(count)
+  // Only a limit smaller than the headline gets here: cut at lines, outside any block.
+  while (size(fitted) > limit) fitted = fitted.slice(0, Math.max(fitted.lastIndexOf('\n'), 0))
+  return fitted
 }
 
 function headline(total: number, groups: Record<Urgency, RecommendationEntry[]>, runUrl: string | undefined): string[] {
