@@ -130,10 +130,13 @@ describe('the sticky pull-request comment', () => {
       GITHUB_JOB: 'images',
       GITHUB_EVENT_PATH: event
     }
-    const settings = await buildSettings(
-      { images: 'a:1', 'output-dir': path.join(dir, 'out'), 'upload-artifact': 'false', 'github-token': 'ghs_commentToken0451' },
-      { env, matchReports: async () => [], now: Date.now }
-    )
+    const inputs = {
+      images: 'a:1',
+      'output-dir': path.join(dir, 'out'),
+      'upload-artifact': 'false',
+      'github-token': 'ghs_commentToken0451'
+    }
+    const settings = await buildSettings(inputs, { env, matchReports: async () => [], now: Date.now })
     const entries = Array.from({ length: 3000 }, (_, i) => entryFrom(ecrText, `registry.example.test/team/app-${i}:1`))
     const recorded = recordingHost()
     await publishStage({ settings, host: recorded.host, ledger: new RunLedger() }, entries, undefined)
@@ -150,6 +153,15 @@ describe('the sticky pull-request comment', () => {
     const withDashboard = { ...settings, dashboard: { title: 'Base image recommendations' } }
     await publishStage({ settings: withDashboard, host: recorded.host, ledger: new RunLedger() }, entries.slice(0, 2), undefined)
     expect(recorded.lines).toContain('notice: dashboard: not written from a pull-request run; the scheduled rescans keep it')
+    // From a fork, whose token is read-only, it is a warning.
+    const fork = { number: 8, head: { repo: { full_name: 'someone/r' } }, base: { repo: { full_name: 'o/r' } } }
+    await writeFile(event, JSON.stringify({ pull_request: fork }))
+    const fromFork = await buildSettings({ ...inputs, dashboard: 'true' }, { env, matchReports: async () => [], now: Date.now })
+    expect(fromFork.github).toMatchObject({ pullRequest: 8, fromFork: true })
+    await publishStage({ settings: { ...fromFork, comment: 'never' }, host: recorded.host, ledger: new RunLedger() }, entries, undefined)
+    expect(recorded.warnings.map((warning) => warning.message)).toContain(
+      "dashboard: not written: a fork's pull request gets a read-only token; the scheduled rescans keep it"
+    )
     expect(api.calls.filter((call) => call.url.startsWith('/repos/o/r/issues?'))).toEqual([])
   })
 

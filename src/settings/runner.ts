@@ -7,10 +7,15 @@ import { InputError } from './values.js'
 /** What the runner says about the run: `GITHUB_*` variables and the event payload. */
 export async function githubContext(env: NodeJS.ProcessEnv): Promise<GithubContext> {
   let pullRequest: number | undefined
+  let fromFork = false
   if (env.GITHUB_EVENT_PATH) {
     try {
-      const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { number?: unknown } }
-      if (typeof event.pull_request?.number === 'number') pullRequest = event.pull_request.number
+      const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: PullRequestEvent }
+      if (typeof event.pull_request?.number === 'number') {
+        pullRequest = event.pull_request.number
+        // A deleted fork leaves head.repo null; either way the head is not this repository.
+        fromFork = event.pull_request.head?.repo?.full_name !== event.pull_request.base?.repo?.full_name
+      }
     } catch {
       // No readable event: no pull request to comment on.
     }
@@ -28,8 +33,14 @@ export async function githubContext(env: NodeJS.ProcessEnv): Promise<GithubConte
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     artifactService: Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL),
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value)),
-    ...(pullRequest !== undefined ? { pullRequest } : {})
+    ...(pullRequest !== undefined ? { pullRequest, ...(fromFork ? { fromFork } : {}) } : {})
   }
+}
+
+interface PullRequestEvent {
+  number?: unknown
+  head?: { repo?: { full_name?: string } | null }
+  base?: { repo?: { full_name?: string } }
 }
 
 /** An existing directory, or a path where one can be made; never a file. */

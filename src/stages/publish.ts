@@ -66,6 +66,8 @@ export async function publishStage(run: Run, entries: RecommendationEntry[], cha
     const { title } = settings.dashboard
     if (settings.shard) host.warning('dashboard: a shard sees only its slice of the images; the last job (`legs`) writes the dashboard')
     // A pull request's images are not the branch's: its run must not rewrite what the schedule keeps.
+    else if (settings.github.fromFork)
+      host.warning("dashboard: not written: a fork's pull request gets a read-only token; the scheduled rescans keep it")
     else if (settings.github.pullRequest !== undefined)
       host.notice('dashboard: not written from a pull-request run; the scheduled rescans keep it')
     else

@@ -24,6 +24,8 @@ export interface GithubContext {
   job?: string
   /** The pull request this run belongs to, if any. */
   pullRequest?: number
+  /** The pull request comes from a fork: its token cannot write to this repository. */
+  fromFork?: boolean
   /** The commit the run checked out (`GITHUB_SHA`), for links to Dockerfile lines. */
   sha?: string
   /** Whether the runner's artifact service can be reached (it cannot off GitHub). */
