@@ -36,11 +36,16 @@ const SECOND: RecommendationEntry[] = [
 describe('the dashboard issue', () => {
   const { api, github } = useGithubApi()
   const target = (title = 'Base image recommendations'): DashboardTarget => ({ title, token: 'ghs_dashboardToken77', github: github() })
-  const write = (entries: RecommendationEntry[], title?: string, at = new Date('2026-11-23T05:00:00Z')) => {
+  let runs = 100
+  /** One scheduled run (a new run id each time, unless a re-run of one is asked for). */
+  const write = (entries: RecommendationEntry[], title?: string, at = new Date('2026-11-23T05:00:00Z'), runId = String(++runs)) => {
     const recorded = recordingHost()
     return {
       recorded,
-      written: publishDashboard(target(title), entries, recorded.host, { at, runUrl: 'https://github.com/o/r/actions/runs/9' })
+      written: publishDashboard({ ...target(title), github: github({ runId }) }, entries, recorded.host, {
+        at,
+        runUrl: `https://github.com/o/r/actions/runs/${runId}`
+      })
     }
   }
   const dashboards = () => api.issues.filter((issue) => issue.body.startsWith('<!-- scout-graph-action:dashboard'))
@@ -82,8 +87,33 @@ describe('the dashboard issue', () => {
         ''
       ].join('\n')
     )
-    expect(dashboards()[0].body).toContain('Scanned 2026-11-24 05:00:00 UTC · [the run](https://github.com/o/r/actions/runs/9)')
+    expect(dashboards()[0].body).toContain('Scanned 2026-11-24 05:00:00 UTC · [the run](https://github.com/o/r/actions/runs/102)')
     expect(second.recorded.lines).toContain('Updated the dashboard issue https://github.com/o/r/issues/103')
+  })
+
+  it('converges on a re-run: the same run compares with what its first attempt compared with', async () => {
+    const at = new Date('2026-11-24T05:00:00Z')
+    await write(FIRST, undefined, new Date('2026-11-23T05:00:00Z'), '500').written
+    // The first attempt of run 600 fails one image; "re-run failed jobs" scans it again.
+    const attempt1 = [...SECOND.slice(0, 3), failedEntry('new:1', 'TLS handshake timeout')]
+    await write(attempt1, undefined, at, '600').written
+    expect(opening(dashboards()[0].body)).toContain('- ➕ **Joined the list**: `new:1`')
+    await write(SECOND, undefined, at, '600').written
+    const rerun = dashboards()[0].body
+    expect(opening(rerun)).toContain('### What changed since the last run (2026-11-23 05:00:00 UTC)')
+    expect(opening(rerun)).toContain('- 🔀 **Moved to another base**:')
+
+    // Exactly what one attempt with those results would have written, and a second re-run changes nothing.
+    api.issues.length = 0
+    await write(FIRST, undefined, new Date('2026-11-23T05:00:00Z'), '500').written
+    await write(SECOND, undefined, at, '600').written
+    expect(dashboards()[0].body).toBe(rerun)
+    await write(SECOND, undefined, at, '600').written
+    expect(dashboards()[0].body).toBe(rerun)
+
+    // The next scheduled run compares with the re-run's results, not with its basis.
+    await write(SECOND, undefined, new Date('2026-11-25T05:00:00Z'), '700').written
+    expect(opening(dashboards()[0].body)).toBe('### What changed since the last run (2026-11-24 05:00:00 UTC)\n\nNothing changed.\n\n')
   })
 
   it('says nothing changed when nothing did, and keeps two titles as two dashboards', async () => {
@@ -140,6 +170,16 @@ describe('the dashboard issue', () => {
       [
         encodeState({ at: '2026-11-20T00:00:00Z', images: [{ image: 'a', base: 'b', urgency: 'urgent', tags: [] }] } as never),
         /image 0 has no valid urgency/
+      ],
+      [encodeState({ at: '2026-11-20T00:00:00Z', images: [], run: '9; rm -rf' }), /run is not a run id/],
+      [
+        encodeState({
+          at: '2026-11-20T00:00:00Z',
+          images: [],
+          run: '9',
+          basis: { at: '2026-11-19T00:00:00Z', changed: [{}], absent: [] }
+        } as never),
+        /basis: image 0 has no valid name or base/
       ],
       [`<!-- scout-graph-action:state v1 ${'A'.repeat(50_000)} -->`, /over 40000 characters/],
       // A body cut short inside the block (an edit that lost its end).

@@ -4,6 +4,7 @@
  * with write access can edit the issue): size-capped, validated field by field, refused whole when wrong.
  */
 import { SEVERITIES, type RecommendationKind } from '../types/report.js'
+import { compareCodePoints } from '../util/compare.js'
 import { orderForReading, urgency, type Urgency, URGENCIES } from './rank.js'
 import { baseReference, type RecommendationEntry } from './recommendations.js'
 
@@ -25,6 +26,19 @@ export interface DashboardState {
   /** Set when only the most urgent images fit: the next comparison cannot tell who joined. */
   partial?: boolean
   images: ImageState[]
+  /** The workflow run that wrote it (`GITHUB_RUN_ID`): a re-run of that run compares with its basis. */
+  run?: string
+  /** What the run compared with, kept as its difference from `images` so it stays small. */
+  basis?: Basis
+}
+
+interface Basis {
+  at: string
+  partial?: boolean
+  /** The basis's entries that differ from `images`, or are not in it (they left). */
+  changed: ImageState[]
+  /** Images of `images` the basis did not have (they joined). */
+  absent: string[]
 }
 
 const PREFIX = '<!-- scout-graph-action:state v1 '
@@ -35,6 +49,8 @@ const MAX_IMAGES = 20_000
 const MAX_TAGS = 100
 const MAX_TEXT = 512
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/
+/** A workflow run id as GitHub gives it. */
+export const isRunId = (value: string): boolean => /^\d{1,20}$/.test(value)
 
 const countsOf = (counts: Record<(typeof SEVERITIES)[number], number>): Counts => SEVERITIES.map((s) => counts[s]) as Counts
 
@@ -55,6 +71,41 @@ export function stateOf(entries: readonly RecommendationEntry[], at: string): Da
     })
   }
   return { at, images }
+}
+
+const byImage = (a: ImageState, b: ImageState) => compareCodePoints(a.image, b.image)
+
+/** `state` with `basis`, the state it was compared with, kept as a difference. */
+export function withBasis(state: DashboardState, basis: DashboardState): DashboardState {
+  const current = new Map(state.images.map((image) => [image.image, JSON.stringify(image)]))
+  const before = new Set(basis.images.map((image) => image.image))
+  return {
+    ...state,
+    basis: {
+      at: basis.at,
+      ...(basis.partial ? { partial: true } : {}),
+      // Sorted, so a basis read back in another order is kept the same way.
+      changed: basis.images.filter((image) => current.get(image.image) !== JSON.stringify(image)).sort(byImage),
+      absent: state.images
+        .filter((image) => !before.has(image.image))
+        .map((image) => image.image)
+        .sort(compareCodePoints)
+    }
+  }
+}
+
+/** The state a run compared with, rebuilt from the state it wrote; none when it had nothing to compare with. */
+export function basisOf(state: DashboardState): DashboardState | undefined {
+  if (state.basis === undefined) return undefined
+  const { at, partial, changed, absent } = state.basis
+  const replaced = new Map(changed.map((image) => [image.image, image]))
+  const joined = new Set(absent)
+  const listed = new Set(state.images.map((image) => image.image))
+  const images = [
+    ...state.images.filter((image) => !joined.has(image.image)).map((image) => replaced.get(image.image) ?? image),
+    ...changed.filter((image) => !listed.has(image.image))
+  ]
+  return { at, ...(partial ? { partial } : {}), images }
 }
 
 export function encodeState(state: DashboardState): string {
@@ -88,11 +139,26 @@ const isCounts = (value: unknown) => Array.isArray(value) && value.length === 4 
 function stateProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'not an object'
   const state = value as Record<string, unknown>
+  const problem = timeAndImagesProblem(state, 'images')
+  if (problem) return problem
+  if (state.run !== undefined && !(isText(state.run) && isRunId(state.run))) return 'run is not a run id'
+  if (state.basis === undefined) return undefined
+  if (typeof state.basis !== 'object' || state.basis === null) return 'basis is not an object'
+  const basis = state.basis as Record<string, unknown>
+  const absent = basis.absent
+  if (!Array.isArray(absent) || absent.length > MAX_IMAGES || !absent.every(isText)) return 'basis.absent is not a list of names'
+  const basisProblem = timeAndImagesProblem(basis, 'changed')
+  return basisProblem && `basis: ${basisProblem}`
+}
+
+/** The time, the partial flag and the list of image states under `key`, checked field by field. */
+function timeAndImagesProblem(state: Record<string, unknown>, key: 'images' | 'changed'): string | undefined {
   // ISO 8601 in UTC only: Date.parse alone takes "2026-11-20 (any text)", and the time is shown.
   if (!isText(state.at) || !ISO_TIME.test(state.at) || Number.isNaN(Date.parse(state.at))) return 'no valid time'
   if (state.partial !== undefined && typeof state.partial !== 'boolean') return 'partial is not a boolean'
-  if (!Array.isArray(state.images) || state.images.length > MAX_IMAGES) return 'images is not a list (or too long)'
-  for (const [index, item] of state.images.entries()) {
+  const images = state[key]
+  if (!Array.isArray(images) || images.length > MAX_IMAGES) return `${key} is not a list (or too long)`
+  for (const [index, item] of images.entries()) {
     const image = item as Record<string, unknown>
     const where = `image ${index}`
     if (typeof image !== 'object' || image === null) return `${where} is not an object`
@@ -159,6 +225,6 @@ export function compareStates(previous: DashboardState, current: DashboardState)
       if (rises.length > 0) changes.rose.push({ image: image.image, base: image.base, rises })
     }
   }
-  for (const image of previous.images) if (!now.has(image.image)) changes.left.push(image.image)
+  for (const image of [...previous.images].sort(byImage)) if (!now.has(image.image)) changes.left.push(image.image)
   return changes
 }

@@ -9,7 +9,17 @@ import type { Host } from '../host.js'
 import { refusal, restClient } from './github.js'
 import type { GithubContext } from '../types/settings.js'
 import { code, someOf } from './markdown.js'
-import { compareStates, encodeState, readState, stateOf, type DashboardChanges, type DashboardState } from './dashboard-state.js'
+import {
+  basisOf,
+  compareStates,
+  encodeState,
+  isRunId,
+  readState,
+  stateOf,
+  withBasis,
+  type DashboardChanges,
+  type DashboardState
+} from './dashboard-state.js'
 import { retag, type RecommendationEntry } from './recommendations.js'
 import { renderSummary, type SummaryOptions } from './summary.js'
 
@@ -28,8 +38,16 @@ export function dashboardMarker(repository: string, title: string): string {
     .slice(0, 16)} -->`
 }
 
-/** The state to keep, whole if it fits its budget, else the most urgent images with `partial` set. */
-function fittedState(state: DashboardState): { block: string; note?: string } {
+/**
+ * The state to keep: with the basis it was compared with, if that fits the budget; else without it (and
+ * without its run, so a re-run compares with this state instead); else the most urgent images, `partial`.
+ */
+function fittedState(state: DashboardState, basis: DashboardState | undefined): { block: string; note?: string } {
+  if (basis !== undefined) {
+    const withItsBasis = encodeState(withBasis(state, basis))
+    if (withItsBasis.length <= STATE_BUDGET) return { block: withItsBasis }
+    state = { at: state.at, images: state.images }
+  }
   const whole = encodeState(state)
   if (whole.length <= STATE_BUDGET) return { block: whole }
   let count = state.images.length
@@ -89,20 +107,24 @@ function changesLines(changes: DashboardChanges, since: string): string[] {
 export function renderDashboard(
   entries: readonly RecommendationEntry[],
   previousBody: string | undefined,
-  context: { marker: string; at: Date; runUrl?: string; fromLines?: SummaryOptions['fromLines'] }
+  context: { marker: string; at: Date; run?: string; runUrl?: string; fromLines?: SummaryOptions['fromLines'] }
 ): string {
   const at = context.at.toISOString()
-  const state = stateOf(entries, at)
+  const run = context.run !== undefined && isRunId(context.run) ? context.run : undefined
+  const state: DashboardState = { ...stateOf(entries, at), ...(run ? { run } : {}) }
   const previous = previousBody === undefined ? ({ none: true } as const) : readState(previousBody)
+  // A re-run of the run that wrote the state compares with what that run compared with: re-runs converge.
+  const basis =
+    'state' in previous ? (run !== undefined && previous.state.run === run ? basisOf(previous.state) : previous.state) : undefined
   let opening: string[]
-  if ('state' in previous) {
-    opening = changesLines(compareStates(previous.state, state), readableTime(previous.state.at))
+  if (basis !== undefined) {
+    opening = changesLines(compareStates(basis, state), readableTime(basis.at))
   } else if ('error' in previous) {
     opening = [`> Could not compare with the last run: ${previous.error}. The next run compares with this one.`, '']
   } else {
     opening = ['This is the first run of this dashboard: there is nothing to compare with yet.', '']
   }
-  const kept = fittedState(state)
+  const kept = fittedState(state, basis)
   const head = [
     context.marker,
     `Scanned ${readableTime(at)}${context.runUrl ? ` · [the run](${context.runUrl})` : ''}. Updated by scout-graph-action on each scheduled run; close it to stop the updates.`,
@@ -179,7 +201,7 @@ export async function publishDashboard(
       host.notice(`dashboard: ${found.html_url} was closed; it stays closed (and is not updated) until someone reopens it`)
       return undefined
     }
-    const body = renderDashboard(entries, found?.body ?? undefined, { marker, ...options })
+    const body = renderDashboard(entries, found?.body ?? undefined, { marker, ...options, ...(github.runId ? { run: github.runId } : {}) })
     const written = found
       ? await octokit.rest.issues.update({ owner, repo, issue_number: found.number, body })
       : await octokit.rest.issues.create({ owner, repo, title: target.title, body })
