@@ -83,6 +83,25 @@ describe('references, as Docker resolves them', () => {
 })
 
 describe('FROM instructions, read with dockerfile-ast', () => {
+  it('reads quoted references and Windows escape directives as BuildKit does', () => {
+    const quoted = readFroms(`FROM "node:20" AS a\nFROM 'ghcr.io/acme/base':"1"\n`).map((from) => from.image)
+    expect(quoted).toEqual([
+      { repository: 'docker.io/library/node', tag: '20' },
+      { repository: 'ghcr.io/acme/base', tag: '1' }
+    ])
+    const windows =
+      '# escape=`\r\nARG TAG=ltsc2022\r\nFROM mcr.microsoft.com/windows/servercore:${TAG} `\r\n  AS base\r\nRUN dir c:\\\r\nFROM base\r\n'
+    expect(readFroms(windows)).toEqual([
+      {
+        line: 3,
+        stage: 0,
+        stageName: 'base',
+        reference: 'mcr.microsoft.com/windows/servercore:ltsc2022',
+        image: { repository: 'mcr.microsoft.com/windows/servercore', tag: 'ltsc2022' }
+      }
+    ])
+  })
+
   it('finds no image in a FROM cut short', () => {
     expect(readFroms('FROM\nFROM node:\nFROM --platform=linux/amd64\n')).toEqual([])
   })

@@ -13,8 +13,11 @@ export function readFroms(text: string): FromInstruction[] {
   DockerfileParser.parse(text)
     .getFROMs()
     .forEach((from, stage) => {
-      // dockerfile-ast substitutes ARG defaults; `${NAME:-word}` of an ARG without one is its word.
-      const reference = (from.getExpandedArguments()[0]?.getValue() ?? '').replace(/\$\{[A-Za-z_]\w*:?-([^${}]*)\}/g, '$1')
+      // dockerfile-ast substitutes ARG defaults; `${NAME:-word}` of an ARG without one is its word; quotes
+      // go, as BuildKit's shell-word processing removes them (`FROM "node:20"` is node:20).
+      const reference = (from.getExpandedArguments()[0]?.getValue() ?? '')
+        .replace(/\$\{[A-Za-z_]\w*:?-([^${}]*)\}/g, '$1')
+        .replace(/"([^"]*)"|'([^']*)'/g, '$1$2')
       const stageName = from.getBuildStage() ?? undefined
       const image = stages.has(reference.toLowerCase()) || reference.toLowerCase() === 'scratch' ? undefined : normalizeReference(reference)
       if (stageName) stages.add(stageName.toLowerCase())
