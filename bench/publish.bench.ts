@@ -26,7 +26,7 @@ function time(work: () => unknown): number {
   return performance.now() - start
 }
 
-console.log('images  summary ms  comment ms  dashboard ms  sarif ms  summary chars  comment chars')
+console.log('images  summary ms  comment ms  dashboard ms  sarif ms  summary bytes  comment chars')
 for (const count of [3, 60, 300, 3000]) {
   const entries: RecommendationEntry[] = Array.from({ length: count }, (_, i) =>
     toEntry({ image: `registry.example.test/team-${i % 31}/service-${i}:1.${i}`, source: `r${i}.txt`, parsed: parsed[i % parsed.length] })
@@ -41,6 +41,6 @@ for (const count of [3, 60, 300, 3000]) {
   const sarifMs = time(() => buildSarif(located))
   console.log(
     [String(count), ...[summaryMs, commentMs, dashboardMs, sarifMs].map((value) => value.toFixed(1))].join('  '),
-    ` ${summary.length}  ${comment.length}`
+    ` ${Buffer.byteLength(summary)}  ${comment.length}`
   )
 }
