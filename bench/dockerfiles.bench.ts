@@ -12,7 +12,8 @@ import { recordingHost } from '../__tests__/kit/host.js'
 
 const FILES_PER_FOLDER = 10
 
-async function workspace(folders: number): Promise<string> {
+/** The workspace, and how many directory entries the walk reads in it (node_modules's own are skipped). */
+async function workspace(folders: number): Promise<{ root: string; entries: number }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'sg-bench-walk-'))
   for (let i = 0; i < folders; i++) {
     const folder = path.join(root, `team-${i % 40}`, `service-${i}`, 'src')
@@ -22,17 +23,19 @@ async function workspace(folders: number): Promise<string> {
       await writeFile(path.join(folder, '..', 'Dockerfile'), `ARG V=22\nFROM node:\${V}-alpine AS build\nFROM nginx:1-alpine\n`)
   }
   await mkdir(path.join(root, 'node_modules', 'skipped'), { recursive: true })
-  return root
+  const teams = Math.min(folders, 40)
+  const dockerfiles = Math.ceil(folders / 50)
+  // Per service: its folder, its src folder and the files; per team its folder; node_modules; Dockerfiles.
+  return { root, entries: folders * (FILES_PER_FOLDER + 2) + teams + 1 + dockerfiles }
 }
 
 console.log('entries   Dockerfiles  walk + parse ms')
 for (const folders of [1_000, 5_000, 15_000]) {
-  const root = await workspace(folders)
+  const { root, entries } = await workspace(folders)
   const { host } = recordingHost()
   const start = performance.now()
   const index = await findDockerfiles({ auto: true, patterns: [], mapped: new Map(), root }, host)
   const elapsed = performance.now() - start
-  const entries = folders * (FILES_PER_FOLDER + 2) + 40
   console.log(`${String(entries).padStart(7)}  ${String(index.files.length).padStart(11)}  ${elapsed.toFixed(0).padStart(15)}`)
   await rm(root, { recursive: true, force: true })
 }
