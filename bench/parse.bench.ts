@@ -7,8 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { buildDelta } from '../src/graph/delta.js'
-import { toEntry } from '../src/publish/recommendations.js'
-import { renderSummary } from '../src/publish/summary.js'
+import { toEntry } from '../src/verdict/entry.js'
+import { renderSummary } from '../src/summary/summary.js'
 import { parseReport } from '../src/report/parse.js'
 
 const FIXTURES = path.join(import.meta.dirname, '..', '__tests__', 'fixtures')

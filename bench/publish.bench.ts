@@ -6,11 +6,12 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { COMMENT_MARKDOWN_LIMIT } from '../src/publish/comment.js'
-import { renderDashboard } from '../src/publish/dashboard.js'
-import { toEntry, type RecommendationEntry } from '../src/publish/recommendations.js'
-import { buildSarif } from '../src/publish/sarif.js'
-import { renderSummary } from '../src/publish/summary.js'
+import { COMMENT_MARKDOWN_LIMIT } from '../src/github/comment.js'
+import { renderDashboard } from '../src/dashboard/render.js'
+import { toEntry } from '../src/verdict/entry.js'
+import type { RecommendationEntry } from '../src/types/entry.js'
+import { buildSarif } from '../src/code-scanning/sarif.js'
+import { renderSummary } from '../src/summary/summary.js'
 import { parseReport } from '../src/report/parse.js'
 
 const FIXTURES = path.join(import.meta.dirname, '..', '__tests__', 'fixtures')

@@ -7,8 +7,8 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { marked } from 'marked'
 import { chromium } from 'playwright-core'
-import { toEntry } from '../src/publish/recommendations.ts'
-import { renderSummary } from '../src/publish/summary.ts'
+import { toEntry } from '../src/verdict/entry.ts'
+import { renderSummary } from '../src/summary/summary.ts'
 import { parseReport } from '../src/report/parse.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

@@ -1,20 +1,26 @@
 /**
- * The pipeline both front ends run: read (or scan) reports, build the graph, publish. Each stage runs
- * in a named log group; the action and the CLI differ only in the Host they pass.
+ * The pipeline both front ends run: read (or scan) reports, build the graph, weigh the options, publish.
+ * Each stage runs in a named log group; the action and the CLI differ only in the Host they pass.
  */
 import { mkdir } from 'node:fs/promises'
-import { RunLedger } from './gate.js'
 import type { GraphDelta } from './graph/delta.js'
 import type { Host } from './host.js'
-import { policyViolations } from './publish/policy.js'
-import { toEntry, type RecommendationEntry } from './publish/recommendations.js'
+import { RunLedger } from './ledger.js'
+import { artifactStage } from './stages/artifact.js'
+import { codeScanningStage } from './stages/code-scanning.js'
 import { collectStage } from './stages/collect.js'
+import { commentStage } from './stages/comment.js'
+import { dashboardStage } from './stages/dashboard.js'
 import { graphStage } from './stages/graph.js'
-import { publishStage } from './stages/publish.js'
+import { outputsStage } from './stages/outputs.js'
 import type { Run } from './stages/run.js'
 import { scanStage } from './stages/scan.js'
 import { checkSinksStage, pruneStage, pushStage, uploadStage } from './stages/sinks.js'
+import { runView, summaryStage } from './stages/summary.js'
+import { verdictStage } from './stages/verdict.js'
+import type { RecommendationEntry } from './types/entry.js'
 import type { Settings } from './types/settings.js'
+import { failOnViolations } from './verdict/fail-on.js'
 
 export interface RunResult {
   entries: RecommendationEntry[]
@@ -35,7 +41,13 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
   const uploadedKeys = await uploadStage(run, outcomes)
   const changes = await pushStage(run, delta)
   await pruneStage(run, uploadedKeys)
-  const entries = outcomes.map(toEntry)
-  await publishStage(run, entries, changes)
-  return { entries, delta, violations: policyViolations(entries, settings.failOn), errors: run.ledger.errors }
+  const entries = verdictStage(run, outcomes)
+  const artifactId = await artifactStage(run, entries)
+  const located = await codeScanningStage(run, entries)
+  await outputsStage(run, entries, artifactId, located)
+  const view = runView(run, located, changes)
+  await summaryStage(run, entries, view)
+  await commentStage(run, entries, view)
+  await dashboardStage(run, entries, view)
+  return { entries, delta, violations: failOnViolations(entries, settings.failOn), errors: run.ledger.errors }
 }

@@ -13,7 +13,7 @@ import { INPUTS } from '../../src/inputs.js'
 import { FAKE_DOCKER, ROOT, runAction } from '../kit/helpers.js'
 import { canonicalGraph, type TestNeo4j, useNeo4j } from '../kit/services/neo4j.js'
 import { useGithubApi } from '../kit/services/github-api.js'
-import { readState } from '../../src/publish/dashboard-state.js'
+import { readState } from '../../src/dashboard/state.js'
 
 const SHARDS = 3
 const TAG = 1_800_000_000

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/pipeline.js'
-import { reportFileName } from '../../src/util/report-names.js'
+import { reportFileName } from '../../src/types/report-names.js'
 import { buildSettings } from '../../src/settings/index.js'
 import { CARTOGRAPHY, runAction, WILD } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'

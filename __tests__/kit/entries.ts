@@ -1,6 +1,6 @@
 /** Recommendation entries written as test data: an image on a base, with options and their counts. */
 import { fixCounts } from '../../src/report/derive.js'
-import type { RecommendationEntry } from '../../src/publish/recommendations.js'
+import type { RecommendationEntry } from '../../src/types/entry.js'
 import type { RecommendationKind, VulnerabilityCounts } from '../../src/types/report.js'
 
 /** `[critical, high, medium, low]` (and unrated). */

@@ -4,9 +4,10 @@
  * with a hand-edited state, at thousands of images, and without permission.
  */
 import { describe, expect, it } from 'vitest'
-import { dashboardMarker, ISSUE_LIMIT, publishDashboard, type DashboardTarget } from '../../src/publish/dashboard.js'
-import { encodeState, readState } from '../../src/publish/dashboard-state.js'
-import type { RecommendationEntry } from '../../src/publish/recommendations.js'
+import { dashboardMarker, ISSUE_LIMIT, renderDashboard } from '../../src/dashboard/render.js'
+import { publishDashboard } from '../../src/github/dashboard-issue.js'
+import { encodeState, readState } from '../../src/dashboard/state.js'
+import type { RecommendationEntry } from '../../src/types/entry.js'
 import { failedEntry, outdatedEntry, upToDateEntry } from '../kit/entries.js'
 import { recordingHost } from '../kit/host.js'
 import { renderGfm, visibleText } from '../kit/render.js'
@@ -35,17 +36,21 @@ const SECOND: RecommendationEntry[] = [
 
 describe('the dashboard issue', () => {
   const { api, github } = useGithubApi()
-  const target = (title = 'Base image recommendations'): DashboardTarget => ({ title, token: 'ghs_dashboardToken77', github: github() })
   let runs = 100
-  /** One scheduled run (a new run id each time, unless a re-run of one is asked for). */
-  const write = (entries: RecommendationEntry[], title?: string, at = new Date('2026-11-23T05:00:00Z'), runId = String(++runs)) => {
+  /** One scheduled run (a new run id each time, unless a re-run of one is asked for), as the dashboard stage makes it. */
+  const write = (
+    entries: RecommendationEntry[],
+    title = 'Base image recommendations',
+    at = new Date('2026-11-23T05:00:00Z'),
+    runId = String(++runs)
+  ) => {
     const recorded = recordingHost()
+    const marker = dashboardMarker('o/r', title)
+    const target = { title, marker, token: 'ghs_dashboardToken77', github: github({ runId }), repository: 'o/r' }
+    const context = { marker, at, run: runId, runUrl: `https://github.com/o/r/actions/runs/${runId}` }
     return {
       recorded,
-      written: publishDashboard({ ...target(title), github: github({ runId }) }, entries, recorded.host, {
-        at,
-        runUrl: `https://github.com/o/r/actions/runs/${runId}`
-      })
+      written: publishDashboard(target, (previous) => renderDashboard(entries, previous, context), recorded.host)
     }
   }
   const dashboards = () => api.issues.filter((issue) => issue.body.startsWith('<!-- scout-graph-action:dashboard'))

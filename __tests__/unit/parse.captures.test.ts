@@ -4,7 +4,7 @@
  */
 import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
-import { toEntry } from '../../src/publish/recommendations.js'
+import { toEntry } from '../../src/verdict/entry.js'
 import { parseReport } from '../../src/report/parse.js'
 import { CARTOGRAPHY, WILD, fixture, fixtureFiles } from '../kit/helpers.js'
 

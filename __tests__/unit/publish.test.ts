@@ -8,12 +8,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/pipeline.js'
-import { publishStage } from '../../src/stages/publish.js'
-import { RunLedger } from '../../src/gate.js'
-import { COMMENT_LIMIT, commentMarker, legacyCommentMarker, publishComment, type CommentTarget } from '../../src/publish/comment.js'
-import { annotate, recommendationsJson } from '../../src/publish/outputs.js'
-import { toEntry, type RecommendationEntry } from '../../src/publish/recommendations.js'
-import { renderSummary } from '../../src/publish/summary.js'
+import { commentStage } from '../../src/stages/comment.js'
+import { dashboardStage } from '../../src/stages/dashboard.js'
+import type { Run } from '../../src/stages/run.js'
+import { summaryStage, type RunView } from '../../src/stages/summary.js'
+import { RunLedger } from '../../src/ledger.js'
+import { COMMENT_LIMIT, commentMarker, legacyCommentMarker, publishComment, type CommentTarget } from '../../src/github/comment.js'
+import { annotate, recommendationsJson } from '../../src/outputs/outputs.js'
+import { toEntry } from '../../src/verdict/entry.js'
+import type { RecommendationEntry } from '../../src/types/entry.js'
+import { renderSummary } from '../../src/summary/summary.js'
 import { parseReport } from '../../src/report/parse.js'
 import { buildSettings } from '../../src/settings/index.js'
 import { artifactFiles, artifactName, uploadArtifact } from '../../src/sinks/artifact.js'
@@ -67,9 +71,10 @@ describe('the sticky pull-request comment', () => {
   const { api, github: context } = useGithubApi(COMMENT_LIMIT)
   const github = () => context({ workflow: 'scan', job: 'images', pullRequest: 7 })
   const target = (overrides: Partial<CommentTarget> = {}): CommentTarget => ({
-    mode: 'auto',
     token: 'ghs_commentToken0451',
     github: github(),
+    repository: 'o/r',
+    pullRequest: 7,
     leg: 'null',
     ...overrides
   })
@@ -139,7 +144,13 @@ describe('the sticky pull-request comment', () => {
     const settings = await buildSettings(inputs, { env, matchReports: async () => [], now: Date.now })
     const entries = Array.from({ length: 3000 }, (_, i) => entryFrom(ecrText, `registry.example.test/team/app-${i}:1`))
     const recorded = recordingHost()
-    await publishStage({ settings, host: recorded.host, ledger: new RunLedger() }, entries, undefined)
+    const view: RunView = { runUrl: 'https://github.com/o/r/actions/runs/9', fromLines: () => [] }
+    const publish = async (run: Run, published: RecommendationEntry[]) => {
+      await summaryStage(run, published, view)
+      await commentStage(run, published, view)
+      await dashboardStage(run, published, view)
+    }
+    await publish({ settings, host: recorded.host, ledger: new RunLedger() }, entries)
     const body = api.comments.at(-1)?.body ?? ''
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT)
     expect(body.split('<details>').length).toBe(body.split('</details>').length)
@@ -151,14 +162,14 @@ describe('the sticky pull-request comment', () => {
 
     // The same pull-request run asked for the dashboard leaves it to the scheduled rescans.
     const withDashboard = { ...settings, dashboard: { title: 'Base image recommendations' } }
-    await publishStage({ settings: withDashboard, host: recorded.host, ledger: new RunLedger() }, entries.slice(0, 2), undefined)
+    await publish({ settings: withDashboard, host: recorded.host, ledger: new RunLedger() }, entries.slice(0, 2))
     expect(recorded.lines).toContain('notice: dashboard: not written from a pull-request run; the scheduled rescans keep it')
     // From a fork, whose token is read-only, it is a warning.
     const fork = { number: 8, head: { repo: { full_name: 'someone/r' } }, base: { repo: { full_name: 'o/r' } } }
     await writeFile(event, JSON.stringify({ pull_request: fork }))
     const fromFork = await buildSettings({ ...inputs, dashboard: 'true' }, { env, matchReports: async () => [], now: Date.now })
     expect(fromFork.github).toMatchObject({ pullRequest: 8, fromFork: true })
-    await publishStage({ settings: { ...fromFork, comment: 'never' }, host: recorded.host, ledger: new RunLedger() }, entries, undefined)
+    await publish({ settings: { ...fromFork, comment: 'never' }, host: recorded.host, ledger: new RunLedger() }, entries)
     expect(recorded.warnings.map((warning) => warning.message)).toContain(
       "dashboard: not written: a fork's pull request gets a read-only token; the scheduled rescans keep it"
     )
@@ -179,12 +190,21 @@ describe('the sticky pull-request comment', () => {
     }
   })
 
-  it('makes no API call with comment: never, or outside a pull request', async () => {
-    await publishComment(target({ mode: 'never' }), images, 'x', recordingHost().host)
-    const { pullRequest: _, ...push } = github()
-    void _
-    await publishComment(target({ github: push }), images, 'x', recordingHost().host)
+  it('makes no API call with comment: never, or outside a pull request, and says so when always has nothing to comment on', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-comment-when-'))
+    const env = { GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' }
+    const inputs = { images: 'a:1', 'output-dir': dir, 'github-token': 'ghs_commentToken0451' }
+    const view: RunView = { fromLines: () => [] }
+    const entries = [entryFrom(ecrText, 'a:1')]
+    const warnings: string[] = []
+    for (const comment of ['never', 'auto', 'always']) {
+      const settings = await buildSettings({ ...inputs, comment }, { env, matchReports: async () => [], now: Date.now })
+      const recorded = recordingHost()
+      await commentStage({ settings, host: recorded.host, ledger: new RunLedger() }, entries, view)
+      warnings.push(...recorded.warnings.map((warning) => warning.message))
+    }
     expect(api.calls).toEqual([])
+    expect(warnings).toEqual(['comment: always, but this run belongs to no pull request: nothing to comment on'])
   })
 })
 

@@ -13,7 +13,7 @@ import path from 'node:path'
 import type { Host } from '../host.js'
 import { errorLine, redact } from '../messages.js'
 import type { ScoutSource } from '../types/settings.js'
-import { childEnvironment } from '../util/child-env.js'
+import { childEnvironment } from './child-env.js'
 
 export class ScoutSetupError extends Error {
   constructor(message: string) {

@@ -10,8 +10,8 @@ import pLimit from 'p-limit'
 import type { Host } from '../host.js'
 import { redact } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
-import { childEnvironment } from '../util/child-env.js'
-import { logFileOf, reportFileName } from '../util/report-names.js'
+import { childEnvironment } from './child-env.js'
+import { logFileOf, reportFileName } from '../types/report-names.js'
 import type { ScanJob } from '../types/settings.js'
 
 export interface ScanTiming {

@@ -3,7 +3,7 @@
  * write the leg manifest, and record in the ledger what the run lost.
  */
 import { legOutcomes, writeLegManifest } from '../matrix/manifest.js'
-import { placeReports, readReportFiles } from '../report/collect.js'
+import { placeReports, readReportFiles } from '../collect/reports.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import type { Run } from './run.js'
 

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { buildDelta, serializeDelta, type GraphDelta } from '../graph/delta.js'
-import { REPORTS_FOLDER } from '../report/collect.js'
+import { REPORTS_FOLDER } from '../collect/reports.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import type { Run } from './run.js'
 

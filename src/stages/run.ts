@@ -1,5 +1,5 @@
 /** What every stage gets: the settings, where to speak, and the ledger its failures go into. */
-import type { RunLedger } from '../gate.js'
+import type { RunLedger } from '../ledger.js'
 import type { Host } from '../host.js'
 import type { Settings } from '../types/settings.js'
 

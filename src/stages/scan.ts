@@ -1,5 +1,5 @@
 /** Scan stage: make sure Scout runs, scan this job's images, read what Scout wrote. */
-import { readScannedReports } from '../report/collect.js'
+import { readScannedReports } from '../collect/reports.js'
 import { ensureScout } from '../scan/provision.js'
 import { scanImages } from '../scan/scan.js'
 import type { ImageOutcome } from '../types/outcome.js'

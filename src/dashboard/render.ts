@@ -1,14 +1,11 @@
 /**
- * The dashboard issue of scheduled rescans: one issue per repository and title, found again by a hidden
- * marker, rewritten on each run with what changed since the last one (read from the state the last run
- * left in the body), then the summary's tables. Only the REST API's issues endpoints, so it works on
- * GitHub Enterprise Server too. It never fails the step: without permission, a warning.
+ * The dashboard issue's body: its marker, what changed since the last run (read from the state the last
+ * run left in the body), then the summary's tables (the one product composed of another), the state last.
+ * Writing it is the GitHub room's (`github/dashboard-issue.ts`).
  */
 import { createHash } from 'node:crypto'
-import type { Host } from '../host.js'
-import { refusal, restClient } from './github.js'
-import type { GithubContext } from '../types/settings.js'
-import { code, someOf } from './markdown.js'
+import { someOf } from '../verdict/wording.js'
+import { code } from '../summary/escape.js'
 import {
   basisOf,
   compareStates,
@@ -19,17 +16,16 @@ import {
   withBasis,
   type DashboardChanges,
   type DashboardState
-} from './dashboard-state.js'
-import { retag, type RecommendationEntry } from './recommendations.js'
-import { renderSummary, type SummaryOptions } from './summary.js'
+} from './state.js'
+import { retag } from '../verdict/entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
+import { renderSummary, type SummaryOptions } from '../summary/summary.js'
 
 /** GitHub refuses an issue body over 65,536 characters. */
 export const ISSUE_LIMIT = 65_536
 /** The state may take this much of the body; past it, it keeps the most urgent images and says so. */
 const STATE_BUDGET = 30_000
 const NAMES_LISTED = 20
-/** Authors without write access: a look-alike issue of theirs is never taken for the dashboard. */
-const OUTSIDERS = new Set(['NONE', 'FIRST_TIMER', 'FIRST_TIME_CONTRIBUTOR', 'CONTRIBUTOR', 'MANNEQUIN'])
 
 export function dashboardMarker(repository: string, title: string): string {
   return `<!-- scout-graph-action:dashboard ${createHash('sha256')
@@ -140,75 +136,4 @@ export function renderDashboard(
     ...(context.fromLines ? { fromLines: context.fromLines } : {})
   })
   return `${head}\n${summary}${tail}`
-}
-
-export interface DashboardTarget {
-  title: string
-  token?: string
-  github: GithubContext
-}
-
-interface ListedIssue {
-  number: number
-  state: string
-  body?: string | null
-  html_url: string
-  pull_request?: unknown
-  author_association?: string
-  user: { type?: string } | null
-}
-
-/** Creates or rewrites the dashboard; leaves a closed one closed. Returns its URL, if written. */
-export async function publishDashboard(
-  target: DashboardTarget,
-  entries: readonly RecommendationEntry[],
-  host: Host,
-  options: { at: Date; runUrl?: string; fromLines?: SummaryOptions['fromLines'] }
-): Promise<string | undefined> {
-  const { github } = target
-  if (!github.repository) {
-    host.warning('dashboard: this run belongs to no repository (off GitHub): no dashboard issue')
-    return undefined
-  }
-  if (!target.token) {
-    host.warning('dashboard: no github-token, so no dashboard issue; the job summary has the same tables')
-    return undefined
-  }
-  const [owner, repo] = github.repository.split('/')
-  const marker = dashboardMarker(github.repository, target.title)
-  const octokit = await restClient(target.token, github)
-  try {
-    let found: ListedIssue | undefined
-    // The dashboard is rewritten on every run, so sorting by update finds it on the first page.
-    const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
-      owner,
-      repo,
-      state: 'all',
-      sort: 'updated',
-      direction: 'desc',
-      per_page: 100
-    })
-    for await (const page of pages) {
-      found = (page.data as ListedIssue[]).find(
-        (issue) =>
-          !issue.pull_request &&
-          (issue.body ?? '').includes(marker) &&
-          (issue.user?.type === 'Bot' || !OUTSIDERS.has(issue.author_association ?? ''))
-      )
-      if (found) break
-    }
-    if (found?.state === 'closed') {
-      host.notice(`dashboard: ${found.html_url} was closed; it stays closed (and is not updated) until someone reopens it`)
-      return undefined
-    }
-    const body = renderDashboard(entries, found?.body ?? undefined, { marker, ...options, ...(github.runId ? { run: github.runId } : {}) })
-    const written = found
-      ? await octokit.rest.issues.update({ owner, repo, issue_number: found.number, body })
-      : await octokit.rest.issues.create({ owner, repo, title: target.title, body })
-    host.info(`${found ? 'Updated' : 'Created'} the dashboard issue ${written.data.html_url}`)
-    return written.data.html_url
-  } catch (error) {
-    host.warning(`dashboard: not written: ${refusal(error, 'issues here', 'issues: write')}; the job summary has the same tables`)
-    return undefined
-  }
 }

@@ -5,10 +5,11 @@
  */
 import type { Host } from '../host.js'
 import type { FromLine } from '../types/dockerfile.js'
-import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
-import { largestFitting } from './fit.js'
-import { describeNet, PLAIN } from './markdown.js'
-import { optionReference, optionsBestFirst, orderForReading } from './rank.js'
+import { baseReference, isOutdated } from '../verdict/entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
+import { largestFitting } from '../util/fit.js'
+import { describeNet, PLAIN } from '../verdict/wording.js'
+import { optionReference, optionsBestFirst, orderForReading } from '../verdict/rank.js'
 
 /** GitHub's limit is 1 MB per output, in UTF-8 bytes; stay clear of it. */
 export const OUTPUT_LIMIT = 900_000

@@ -1,33 +1,8 @@
-/** The `recommendations` JSON of the contract: one entry per scanned image or ingested report. */
+/** An image's outcome as the contract's entry, and the facts about it every product reads the same way. */
 import { fixCounts } from '../report/derive.js'
-import { SEVERITIES, type FixCounts, type ParsedReport, type RecommendationKind, type VulnerabilityCounts } from '../types/report.js'
+import type { EntryStatus, RecommendationEntry } from '../types/entry.js'
+import { SEVERITIES, type FixCounts, type ParsedReport } from '../types/report.js'
 import { outcomeImage, type ImageOutcome } from '../types/outcome.js'
-
-export type EntryStatus = 'ok' | 'failed' | 'no-base-image' | 'not-a-report'
-
-export interface RecommendationEntry {
-  image: string
-  source: string
-  status: EntryStatus
-  error?: string
-  warnings?: string[]
-  target?: string
-  digest?: string
-  baseImage?: {
-    name: string
-    tag: string
-    digest?: string
-    vulnerabilities?: VulnerabilityCounts
-  }
-  recommendations: {
-    kind: RecommendationKind
-    tag: string
-    headline?: string
-    benefits: string[]
-    vulnerabilities: VulnerabilityCounts
-    fixes: FixCounts
-  }[]
-}
 
 const STATUS: Record<ParsedReport['status'], EntryStatus> = {
   report: 'ok',

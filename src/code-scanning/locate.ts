@@ -6,7 +6,8 @@
 import { normalizeReference } from '../dockerfile/reference.js'
 import type { DockerfileIndex, FromInstruction, FromLine, ImageName } from '../types/dockerfile.js'
 import type { GithubContext } from '../types/settings.js'
-import { isOutdated, type RecommendationEntry } from './recommendations.js'
+import { isOutdated } from '../verdict/entry.js'
+import type { Located, RecommendationEntry } from '../types/entry.js'
 
 function sameImage(from: FromInstruction, base: ImageName): boolean {
   if (from.image.repository !== base.repository) return false
@@ -21,12 +22,8 @@ function lineUrl(github: GithubContext, file: string, line: number): string | un
 }
 
 /** The `FROM` lines of each image that should move, in file and line order. */
-export function locateBases(
-  entries: readonly RecommendationEntry[],
-  index: DockerfileIndex,
-  github: GithubContext
-): Map<RecommendationEntry, FromLine[]> {
-  const located = new Map<RecommendationEntry, FromLine[]>()
+export function locateBases(entries: readonly RecommendationEntry[], index: DockerfileIndex, github: GithubContext): Located {
+  const located: Located = new Map()
   for (const entry of entries) {
     if (!isOutdated(entry) || !entry.baseImage) continue
     const name = normalizeReference(`${entry.baseImage.name}:${entry.baseImage.tag}`)

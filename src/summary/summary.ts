@@ -7,10 +7,12 @@
  */
 import type { BaseChange } from '../types/graph-change.js'
 import { renderDiagram } from './diagram.js'
-import { largestFitting } from './fit.js'
-import { code, describeNet, describeVulnerabilities, escapeHtml, escapeMarkdown, HTML, htmlCode, MARKDOWN, someOf } from './markdown.js'
-import { bestOption, byUrgency, optionReference, type Option, type Urgency } from './rank.js'
-import { baseReference, retag, type RecommendationEntry } from './recommendations.js'
+import { largestFitting } from '../util/fit.js'
+import { describeNet, describeVulnerabilities, HTML, MARKDOWN, someOf } from '../verdict/wording.js'
+import { code, escapeHtml, escapeMarkdown, htmlCode } from './escape.js'
+import { bestOption, byUrgency, optionReference, type Option, type Urgency } from '../verdict/rank.js'
+import { baseReference, retag } from '../verdict/entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
 import type { FromLine } from '../types/dockerfile.js'
 
 /** GitHub refuses a step summary over 1 MiB of UTF-8; keep clear of it. */

@@ -9,9 +9,10 @@ import type { Log, ReportingDescriptor, Result } from 'sarif'
 import type { FromLine } from '../types/dockerfile.js'
 import type { RecommendationKind } from '../types/report.js'
 import { VERSION } from '../version.js'
-import { describeNet, PLAIN, someOf } from './markdown.js'
-import { bestOption, optionReference, optionsBestFirst, orderForReading, urgency, type Option } from './rank.js'
-import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
+import { describeNet, PLAIN, someOf } from '../verdict/wording.js'
+import { bestOption, optionReference, optionsBestFirst, orderForReading, urgency, type Option } from '../verdict/rank.js'
+import { baseReference, isOutdated } from '../verdict/entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
 
 /** GitHub keeps the first 5,000 results of a run (by severity); more are dropped. */
 export const MAX_RESULTS = 5_000

@@ -1,13 +1,14 @@
 /** `fail-on`: which images hit which rule. The step fails only by these. */
 import { SEVERITIES, type Severity } from '../types/report.js'
-import { baseReference, bestFixes, isOutdated, type RecommendationEntry } from './recommendations.js'
+import { baseReference, bestFixes, isOutdated } from './entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
 import type { FailRule } from '../types/settings.js'
 
 /**
  * `fixable-<severity>` is hit when one recommendation removes at least one vulnerability of that
  * severity or a worse one. Returns one line per rule hit, naming the images.
  */
-export function policyViolations(entries: readonly RecommendationEntry[], rules: readonly FailRule[]): string[] {
+export function failOnViolations(entries: readonly RecommendationEntry[], rules: readonly FailRule[]): string[] {
   const violations: string[] = []
   for (const rule of rules) {
     const hits = entries.filter((entry) => hitsRule(entry, rule))

@@ -1,7 +1,8 @@
 /** The CLI's readable table: the summary's order and net change, one line per option (the best first). */
-import { describeNet, PLAIN } from './markdown.js'
-import { optionReference, optionsBestFirst, orderForReading } from './rank.js'
-import { baseReference, type RecommendationEntry } from './recommendations.js'
+import { describeNet, PLAIN } from '../verdict/wording.js'
+import { optionReference, optionsBestFirst, orderForReading } from '../verdict/rank.js'
+import { baseReference } from '../verdict/entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
 
 const HEADER = ['IMAGE', 'BASE', 'MOVE', 'REMOVES', 'ADDS']
 

@@ -13,8 +13,8 @@ import { errorLine } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import type { ParsedReport } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
-import { logFileOf, reportFileName } from '../util/report-names.js'
-import { MAX_REPORT_BYTES, parseReport } from './parse.js'
+import { logFileOf, reportFileName } from '../types/report-names.js'
+import { MAX_REPORT_BYTES, parseReport } from '../report/parse.js'
 
 const READ_CONCURRENCY = 16
 export const REPORTS_FOLDER = 'reports'

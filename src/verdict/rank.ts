@@ -4,7 +4,8 @@
  */
 import { SEVERITIES, type FixCounts, type Severity } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
-import { bestFixes, isOutdated, type RecommendationEntry } from './recommendations.js'
+import { bestFixes, isOutdated } from './entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
 
 export type Option = RecommendationEntry['recommendations'][number]
 

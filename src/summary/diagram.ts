@@ -3,8 +3,9 @@
  * each, and where each base should go (its images' best moves). Capped well under Mermaid's limits.
  */
 import { createHash } from 'node:crypto'
-import { bestOption, optionReference, orderForReading } from './rank.js'
-import { baseReference, isOutdated, type RecommendationEntry } from './recommendations.js'
+import { bestOption, optionReference, orderForReading } from '../verdict/rank.js'
+import { baseReference, isOutdated } from '../verdict/entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
 
 /** The most base images drawn; the most urgent come first. */
 export const DIAGRAM_BASES = 25

@@ -5,8 +5,9 @@
  */
 import { SEVERITIES, type RecommendationKind } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
-import { orderForReading, urgency, type Urgency, URGENCIES } from './rank.js'
-import { baseReference, type RecommendationEntry } from './recommendations.js'
+import { orderForReading, urgency, type Urgency, URGENCIES } from '../verdict/rank.js'
+import { baseReference } from '../verdict/entry.js'
+import type { RecommendationEntry } from '../types/entry.js'
 
 /** `[critical, high, medium, low]`. */
 type Counts = [number, number, number, number]

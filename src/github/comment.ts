@@ -2,12 +2,14 @@
  * One sticky pull-request comment per workflow, job and matrix leg: found again by a hidden marker and
  * updated in place, so matrix legs never overwrite one another, a new push never adds a second comment,
  * and a pull request whose image list changes keeps its one comment. It never fails the step: without
- * permission (a fork's pull request) it is a warning, and the job summary carries the same text.
+ * permission (a fork's pull request) it is a warning, and the job summary carries the same text. When to
+ * comment at all is the comment stage's to decide.
  */
 import { createHash } from 'node:crypto'
 import type { Host } from '../host.js'
-import { refusal, restClient } from './github.js'
-import type { CommentMode, GithubContext } from '../types/settings.js'
+import type { GithubContext } from '../types/settings.js'
+import { githubClient, refusal, repositoryParams } from './client.js'
+import { dataOf, findMarked, writeMarked } from './marked.js'
 
 /** GitHub refuses a comment body over 65,536 characters; the marker takes some of them. */
 export const COMMENT_LIMIT = 65_536
@@ -26,65 +28,52 @@ export function legacyCommentMarker(github: GithubContext, images: readonly stri
 }
 const LEGACY_MARKER = /^<!-- scout-graph-action [0-9a-f]{16} -->/
 
-export function runUrl(github: GithubContext): string | undefined {
-  return github.repository && github.runId ? `${github.serverUrl}/${github.repository}/actions/runs/${github.runId}` : undefined
-}
-
 export interface CommentTarget {
-  mode: CommentMode
-  token?: string
+  token: string
   github: GithubContext
+  repository: string
+  pullRequest: number
   /** What tells this job's comment apart from its matrix siblings': the shard, or the job's matrix values. */
   leg: string
 }
 
-/** Creates or updates the comment; returns its URL, or undefined when there is none to write. */
+/** Creates or updates the comment; returns its URL, or undefined when GitHub refused (a warning says why). */
 export async function publishComment(
   target: CommentTarget,
   images: readonly string[],
   markdown: string,
   host: Host
 ): Promise<string | undefined> {
-  const { github } = target
-  if (target.mode === 'never') return undefined
-  if (github.pullRequest === undefined || !github.repository) {
-    if (target.mode === 'always') host.warning('comment: always, but this run belongs to no pull request: nothing to comment on')
-    return undefined
-  }
-  if (!target.token) {
-    host.warning('comment: no github-token, so no pull-request comment; the job summary has the same text')
-    return undefined
-  }
-  const [owner, repo] = github.repository.split('/')
+  const { github, pullRequest } = target
+  const params = repositoryParams(target.repository)
   const marker = commentMarker(github, target.leg)
   const legacy = legacyCommentMarker(github, images)
   const body = `${marker}\n${markdown}`
-  const octokit = await restClient(target.token, github)
+  const octokit = await githubClient(target.token, github)
   try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: github.pullRequest,
-      per_page: 100
+    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { ...params, issue_number: pullRequest, per_page: 100 })
+    // An earlier version's comment for the same image set becomes this one; every comment is read, for the stale ones.
+    const { found, seen } = await findMarked({
+      pages: dataOf(pages),
+      tests: [(comment) => comment.body?.startsWith(marker) === true, (comment) => comment.body?.startsWith(legacy) === true],
+      stopEarly: false
     })
-    // An earlier version's comment for the same image set becomes this one.
-    const existing =
-      comments.find((comment) => comment.body?.startsWith(marker)) ?? comments.find((comment) => comment.body?.startsWith(legacy))
-    const written = existing
-      ? await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
-      : await octokit.rest.issues.createComment({ owner, repo, issue_number: github.pullRequest, body })
-    host.info(`${existing ? 'Updated' : 'Created'} the pull-request comment ${written.data.html_url}`)
+    const written = await writeMarked(found, {
+      update: async (comment) => (await octokit.rest.issues.updateComment({ ...params, comment_id: comment.id, body })).data,
+      create: async () => (await octokit.rest.issues.createComment({ ...params, issue_number: pullRequest, body })).data
+    })
+    host.info(`${written.created ? 'Created' : 'Updated'} the pull-request comment ${written.url}`)
     // Earlier versions' comments for other image sets would stay, stale: they are folded away as outdated.
-    for (const stale of comments.filter((comment) => comment.id !== existing?.id && LEGACY_MARKER.test(comment.body ?? ''))) {
+    for (const stale of seen.filter((comment) => comment.id !== found?.id && LEGACY_MARKER.test(comment.body ?? ''))) {
       await octokit.graphql('mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { clientMutationId } }', {
         id: stale.node_id
       })
       host.info(`Minimized an outdated comment of an earlier version: ${stale.html_url}`)
     }
-    return written.data.html_url
+    return written.url
   } catch (error) {
     const why = refusal(error, 'to this pull request', 'pull-requests: write')
-    host.warning(`comment: not written to pull request #${github.pullRequest}: ${why}; the job summary has the same text`)
+    host.warning(`comment: not written to pull request #${pullRequest}: ${why}; the job summary has the same text`)
     return undefined
   }
 }
