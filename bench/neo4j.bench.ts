@@ -14,11 +14,11 @@ import neo4j from 'neo4j-driver'
 import { runCartography } from '../__tests__/kit/services/cartography.js'
 import { startNeo4j, type TestNeo4j } from '../__tests__/kit/services/neo4j.js'
 import { buildDelta, type GraphDelta } from '../src/graph/delta.js'
-import type { Host } from '../src/host.js'
 import { parseReport } from '../src/report/parse.js'
 import { pushGraph } from '../src/sinks/neo4j.js'
 import { CARTOGRAPHY, fixture } from '../__tests__/kit/helpers.js'
 import type { Neo4jSettings } from '../src/types/settings.js'
+import { quietHost } from '../__tests__/kit/host.js'
 
 const REPORTS = Number(process.argv[2] ?? 10_000)
 const BASES = 500
@@ -36,18 +36,7 @@ function report(i: number): string {
     .replace('Base image is  node:25-alpine', `Base image is  registry.example.test/team-${i % BASES}/node:25-alpine`)
 }
 
-const quiet: Host = {
-  info: () => undefined,
-  warning: (message) => console.warn(`warning: ${message}`),
-  notice: () => undefined,
-  debug: (message) => {
-    if (process.env.BENCH_DEBUG) console.log(`  ${message}`)
-  },
-  group: (_name, work) => work(),
-  setOutput: () => undefined,
-  setSecret: () => undefined,
-  writeSummary: async () => undefined
-}
+const quiet = quietHost()
 
 async function seedImages(db: TestNeo4j, count: number): Promise<void> {
   await db.clear()

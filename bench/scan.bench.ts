@@ -9,9 +9,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pLimit from 'p-limit'
-import type { Host } from '../src/host.js'
 import { scanImages } from '../src/scan/scan.js'
 import { buildSettings } from '../src/settings/index.js'
+import { quietHost } from '../__tests__/kit/host.js'
 
 const IMAGES = 200
 const SCAN_MS = 50
@@ -20,16 +20,7 @@ process.env.PATH = `${path.join(root, 'bench', 'fast-docker')}${path.delimiter}$
 process.env.BENCH_SCAN_SECONDS = String(SCAN_MS / 1000)
 process.env.BENCH_REPORT = path.join(root, '__tests__', 'fixtures', 'cartography-docker-scout', 'ecr-recommendation-report.txt')
 
-const quiet: Host = {
-  info: () => undefined,
-  warning: (message) => console.warn(message),
-  notice: () => undefined,
-  debug: () => undefined,
-  group: (_name, work) => work(),
-  setOutput: () => undefined,
-  setSecret: () => undefined,
-  writeSummary: async () => undefined
-}
+const quiet = quietHost()
 
 /** The stand-in alone, run as often at the same concurrency by a bare spawn loop: what the action cannot go below. */
 async function bareLoop(concurrency: number, outputDir: string): Promise<number> {

@@ -23,8 +23,9 @@ const actionHost: Host = {
 function readInputs(): RawInputs {
   const raw: RawInputs = {}
   for (const spec of INPUTS) {
-    raw[spec.name] = core.getInput(spec.name)
-    if (spec.kind === 'secret' && raw[spec.name] !== '') core.setSecret(raw[spec.name])
+    const value = core.getInput(spec.name)
+    raw[spec.name] = value
+    if (spec.kind === 'secret' && value !== '') core.setSecret(value)
   }
   return raw
 }

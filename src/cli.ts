@@ -72,7 +72,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
   try {
     commandLine = parseCommandLine(argv, env)
   } catch (error) {
-    streams.stderr(`scout-graph: ${(error as Error).message}\nTry 'scout-graph --help'.\n`)
+    streams.stderr(`scout-graph: ${errorLine(error)}\nTry 'scout-graph --help'.\n`)
     return 2
   }
   if (commandLine.help) {

@@ -7,8 +7,8 @@
 /** `secret`: masked in the runner's log as soon as it is read (passwords, tokens, and the user names that go with them). */
 export type InputKind = 'string' | 'list' | 'boolean' | 'integer' | 'secret'
 
-export interface InputSpec {
-  name: string
+export interface InputSpec<Name extends string = InputName> {
+  name: Name
   kind: InputKind
   /** The default `action.yml` declares; dynamic defaults are computed in settings.ts. */
   default?: string
@@ -16,7 +16,7 @@ export interface InputSpec {
   env?: readonly string[]
 }
 
-export const INPUTS: readonly InputSpec[] = [
+const DECLARED = [
   { name: 'images', kind: 'list' },
   { name: 'images-file', kind: 'string' },
   { name: 'shard', kind: 'string' },
@@ -58,7 +58,15 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'graph-file', kind: 'string' },
   { name: 'dashboard', kind: 'boolean', default: 'false' },
   { name: 'dashboard-title', kind: 'string', default: 'Base image recommendations' }
-]
+] as const satisfies readonly InputSpec<string>[]
+
+/** An input's name: a misspelt one does not compile. */
+export type InputName = (typeof DECLARED)[number]['name']
+
+export const INPUTS: readonly InputSpec[] = DECLARED
+
+/** Reads one input's value ('' when unset), as the settings builder gives it to each concern. */
+export type InputReader = (name: InputName) => string
 
 /** Raw input values by name, as the runner or the command line gave them ('' when unset). */
-export type RawInputs = Record<string, string>
+export type RawInputs = Partial<Record<InputName, string>>

@@ -58,3 +58,11 @@ function firstLine(error: unknown): string {
   const shown = error instanceof Error ? error.name : String(error)
   return shown === '' || shown === '[object Object]' ? 'unknown error (no message given)' : `${shown} (no message)`
 }
+
+/**
+ * A failure this project has put into words for the user itself (a sink's refusal, a Scout set-up that
+ * cannot work): shown as it is, where a library's error is re-worded with what the project knows.
+ */
+export class WordedError extends Error {
+  override name = 'WordedError'
+}

@@ -12,10 +12,11 @@ import { collectStage } from './stages/collect.js'
 import { commentStage } from './stages/comment.js'
 import { dashboardStage } from './stages/dashboard.js'
 import { graphStage } from './stages/graph.js'
+import { pushStage } from './stages/neo4j.js'
 import { outputsStage } from './stages/outputs.js'
 import type { Run } from './stages/run.js'
+import { checkS3Stage, pruneStage, uploadStage } from './stages/s3.js'
 import { scanStage } from './stages/scan.js'
-import { checkSinksStage, pruneStage, pushStage, uploadStage } from './stages/sinks.js'
 import { runView, summaryStage } from './stages/summary.js'
 import { verdictStage } from './stages/verdict.js'
 import type { RecommendationEntry } from './types/entry.js'
@@ -35,7 +36,7 @@ export interface RunResult {
 export async function runPipeline(settings: Settings, host: Host): Promise<RunResult> {
   const run: Run = { settings, host, ledger: new RunLedger() }
   await mkdir(settings.outputDir, { recursive: true })
-  await checkSinksStage(run)
+  await checkS3Stage(run)
   const outcomes = await collectStage(run, await scanStage(run))
   const delta = await graphStage(run, outcomes)
   const uploadedKeys = await uploadStage(run, outcomes)

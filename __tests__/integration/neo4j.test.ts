@@ -12,13 +12,15 @@ import { compareStates, stateOf } from '../../src/dashboard/state.js'
 import { toEntry } from '../../src/verdict/entry.js'
 import { parseReport } from '../../src/report/parse.js'
 import { buildSettings } from '../../src/settings/index.js'
-import { Neo4jPushError, pushGraph, serverTooOld } from '../../src/sinks/neo4j.js'
+import { WordedError } from '../../src/messages.js'
+import { pushGraph, serverTooOld } from '../../src/sinks/neo4j.js'
 import { VERSION } from '../../src/version.js'
 import { EXPECTED_SCENARIO_1, TAG } from '../kit/expected-graph.js'
 import { CARTOGRAPHY, WILD, fixture, fixtureFiles, runAction } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import { runCartography } from '../kit/services/cartography.js'
-import { canonicalGraph, freePort, type TestNeo4j, useNeo4j } from '../kit/services/neo4j.js'
+import { freePort } from '../kit/http.js'
+import { canonicalGraph, type TestNeo4j, useNeo4j } from '../kit/services/neo4j.js'
 import type { GraphMode, Neo4jSettings } from '../../src/types/settings.js'
 
 let db: TestNeo4j
@@ -428,7 +430,7 @@ describe('under a matrix', () => {
       () => undefined,
       (caught: unknown) => caught
     )
-    expect(error).toBeInstanceOf(Neo4jPushError)
+    expect(error).toBeInstanceOf(WordedError)
     const message = (error as Error).message
     expect(message).toMatch(new RegExp(`^(cannot reach Neo4j at ${db.uri}|Neo4j push to ${db.uri} failed)`))
     expect(message).not.toContain('\n')
@@ -453,7 +455,7 @@ describe('errors', () => {
       const error = await pushGraph(SCENARIO_1(), target({ retrySeconds: 1, ...settings }), false, recordingHost().host).catch(
         (caught: unknown) => caught as Error
       )
-      expect(error).toBeInstanceOf(Neo4jPushError)
+      expect(error).toBeInstanceOf(WordedError)
       expect((error as Error).message).toMatch(expected)
       expect((error as Error).message).not.toMatch(/not-the-password-0451|\n/)
     }

@@ -1,4 +1,6 @@
-/** Recommendation entries written as test data: an image on a base, with options and their counts. */
+/** Recommendation entries as test data: an image on a base with options and their counts, or a report's text. */
+import { parseReport } from '../../src/report/parse.js'
+import { toEntry } from '../../src/verdict/entry.js'
 import { fixCounts } from '../../src/report/derive.js'
 import type { RecommendationEntry } from '../../src/types/entry.js'
 import type { RecommendationKind, VulnerabilityCounts } from '../../src/types/report.js'
@@ -51,3 +53,7 @@ export const upToDateEntry = (image: string, base: string): RecommendationEntry 
   ...outdatedEntry(image, base, [0, 0, 1, 2], []),
   recommendations: []
 })
+
+/** The entry of a report's text, as the verdict stage makes it. */
+export const entryFrom = (text: string, image?: string): RecommendationEntry =>
+  toEntry({ ...(image ? { image } : {}), source: 'x.txt', parsed: parseReport(text) })

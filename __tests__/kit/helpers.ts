@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
-import { readFileSync, readdirSync } from 'node:fs'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -101,4 +101,30 @@ export async function projectWorkflows(): Promise<ProjectWorkflow[]> {
   const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8')
   const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]).filter((text) => /^jobs:/m.test(text))
   return [...found, ...blocks.map((text, index) => ({ name: `README.md workflow ${index + 1}`, text }))]
+}
+
+/** Every file under a folder, as text (latin1, so any byte compares). */
+export async function filesUnder(dir: string): Promise<Map<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  const files = new Map<string, string>()
+  for (const entry of entries) {
+    if (entry.isFile()) {
+      const file = path.join(entry.parentPath, entry.name)
+      files.set(file, await readFile(file, 'latin1'))
+    }
+  }
+  return files
+}
+
+/**
+ * An empty checkout for runs off a runner: without it the workspace is this repository, whose `.cache`
+ * (170,000 entries once provisioned) the `dockerfiles: auto` walk would read on every run.
+ */
+export const EMPTY_WORKSPACE = mkdtempSync(path.join(os.tmpdir(), 'sg-workspace-'))
+
+/** A settings context that takes report patterns as the files they name, in an empty workspace, at a fixed time. */
+export const AS_GIVEN = {
+  env: { GITHUB_WORKSPACE: EMPTY_WORKSPACE },
+  matchReports: async (patterns: string[]) => patterns,
+  now: () => 1_700_000_000_000
 }

@@ -44,3 +44,19 @@ export function recordingHost(): RecordingHost {
   }
   return recorded
 }
+
+/** A Host that says only its warnings (on stderr), for benchmarks whose own lines are the figures; `BENCH_DEBUG` adds debug lines. */
+export function quietHost(): Host {
+  return {
+    info: () => undefined,
+    warning: (message) => console.warn(`warning: ${message}`),
+    notice: () => undefined,
+    debug: (message) => {
+      if (process.env.BENCH_DEBUG) console.warn(`  ${message}`)
+    },
+    group: (_name, work) => work(),
+    setOutput: () => undefined,
+    setSecret: () => undefined,
+    writeSummary: async () => undefined
+  }
+}

@@ -6,16 +6,16 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { assetName, authorizationFor, ensureScout } from '../../src/scan/provision.js'
-import { FAKE_DOCKER, ROOT } from '../kit/helpers.js'
+import { FAKE_DOCKER } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import type { ScoutSource } from '../../src/types/settings.js'
+import { cliInProcess } from '../kit/cli.js'
+import { startHttpStub, type HttpStub } from '../kit/http.js'
 
 const VERSION = '1.99.0'
 const ASSET = assetName(VERSION, process.platform, process.arch)
@@ -26,7 +26,7 @@ interface Request {
   authorization?: string
 }
 
-let server: Server
+let server: HttpStub
 let releasesUrl: string
 const requests: Request[] = []
 const files = new Map<string, Buffer>()
@@ -44,15 +44,14 @@ async function releaseArchive(): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
+  server = await startHttpStub((request, response) => {
     requests.push({ url: request.url ?? '', ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) })
     const body = files.get(request.url ?? '')
     response.writeHead(body ? 200 : 404).end(body ?? 'not found')
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  releasesUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/docker/scout-cli/releases/download`
+  releasesUrl = `${server.url}/docker/scout-cli/releases/download`
 })
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+afterAll(() => server.close())
 
 let dockerConfig: string
 beforeEach(async () => {
@@ -132,21 +131,9 @@ describe('Scout CLI provisioning', () => {
 
   it('keeps stdout of `scout-graph --json` the JSON alone while it installs Scout (the tool cache logs ::debug:: lines)', async () => {
     const output = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-install-'))
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [
-        path.join(ROOT, 'bin', 'scout-graph.js'),
-        '--json',
-        '--images',
-        'app:1',
-        '--output-dir',
-        output,
-        '--fail-on',
-        'none',
-        '--scout-version',
-        VERSION
-      ],
-      { env: { ...process.env, SCOUT_GRAPH_RELEASES_URL: releasesUrl } }
+    const { stdout, stderr } = await cliInProcess(
+      ['--json', '--images', 'app:1', '--output-dir', output, '--fail-on', 'none', '--scout-version', VERSION],
+      { ...process.env, SCOUT_GRAPH_RELEASES_URL: releasesUrl }
     )
     expect(existsSync(plugin())).toBe(true)
     expect(stderr).toContain(`Installed docker scout (version: v${VERSION} (fake plugin))`)

@@ -1,34 +1,29 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises'
-import os from 'node:os'
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { readScannedReports } from '../../src/collect/reports.js'
 import { scanImages } from '../../src/scan/scan.js'
 import { reportFileName } from '../../src/types/report-names.js'
 import { buildSettings } from '../../src/settings/index.js'
-import { FAKE_DOCKER } from '../kit/helpers.js'
+import { childEnvironment } from '../../src/scan/child-env.js'
+import { CARTOGRAPHY } from '../kit/helpers.js'
+import { useFakeDocker } from '../kit/fake-scout.js'
 import { recordingHost } from '../kit/host.js'
 
-let state: string
-let outputDir: string
+const ECR = path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt')
+const docker = useFakeDocker()
 const recorded = recordingHost()
 const { host, lines: logs } = recorded
 
-beforeEach(async () => {
-  state = await mkdtemp(path.join(os.tmpdir(), 'sg-docker-'))
-  outputDir = await mkdtemp(path.join(os.tmpdir(), 'sg-out-'))
-  process.env.PATH = `${FAKE_DOCKER}${path.delimiter}${process.env.PATH}`
-  process.env.DOCKER_SCOUT_FAKE_STATE = state
-  recorded.clear()
-})
+beforeEach(() => recorded.clear())
 
 async function scan(images: string[], extra: Record<string, string> = {}) {
   const settings = await buildSettings(
-    { images: images.join(','), 'output-dir': outputDir, ...extra },
+    { images: images.join(','), 'output-dir': docker.outputDir(), ...extra },
     { env: {}, matchReports: async () => [], now: Date.now }
   )
   // The scan stage, then the report stage reading what Scout wrote, as the pipeline runs them.
-  const outcomes = await readScannedReports(await scanImages(settings, host, { retryBaseMs: 10 }), outputDir)
+  const outcomes = await readScannedReports(await scanImages(settings, host, { retryBaseMs: 10 }), docker.outputDir())
   return Object.fromEntries(outcomes.map((outcome) => [outcome.image, outcome]))
 }
 
@@ -36,14 +31,6 @@ async function scan(images: string[], extra: Record<string, string> = {}) {
 async function isRunning(pid: number): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
   return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-}
-
-async function calls(): Promise<{ args: string[]; image: string; env: Record<string, string> }[]> {
-  const text = await readFile(path.join(state, 'calls.jsonl'), 'utf8').catch(() => '')
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
 }
 
 describe('scanning with docker scout', () => {
@@ -57,14 +44,14 @@ describe('scanning with docker scout', () => {
     expect(Object.keys(result)).toEqual(['app:1', 'registry://ghcr.io/o/node22:2'])
     expect(result['app:1'].parsed?.base?.tag).toBe('25-alpine')
     expect(result['registry://ghcr.io/o/node22:2'].parsed?.target).toBe('local://vitkhab/serverless:3.40.0-22')
-    const made = await calls()
+    const made = await docker.calls()
     expect(made).toHaveLength(2)
     const first = made.find((call) => call.image === 'app:1')
     expect(first?.args).toEqual([
       'scout',
       'recommendations',
       '--output',
-      path.join(outputDir, 'reports', reportFileName('app:1')),
+      path.join(docker.outputDir(), 'reports', reportFileName('app:1')),
       '--platform',
       'linux/arm64',
       '--tag',
@@ -74,14 +61,14 @@ describe('scanning with docker scout', () => {
       '--only-update',
       'app:1'
     ])
-    expect(await readFile(path.join(outputDir, 'reports', reportFileName('app:1').replace('.txt', '.log')), 'utf8')).toContain(
+    expect(await readFile(path.join(docker.outputDir(), 'reports', reportFileName('app:1').replace('.txt', '.log')), 'utf8')).toContain(
       'SBOM of image already cached'
     )
   })
 
   it('passes --only-refresh when asked', async () => {
     await scan(['app:1'], { 'only-refresh': 'true' })
-    const [call] = await calls()
+    const [call] = await docker.calls()
     expect(call.args.slice(4)).toEqual(['--only-refresh', 'app:1'])
   })
 
@@ -101,7 +88,7 @@ describe('scanning with docker scout', () => {
     expect(result['weird:1'].error).toMatch(/exited 255/)
     expect(result['noreport:1'].error).toMatch(/wrote no report/)
     expect(result['garbage:1'].error).toMatch(/report cannot be used \(no "Base image is" line/)
-    const attempts = (image: string) => calls().then((made) => made.filter((call) => call.image === image).length)
+    const attempts = (image: string) => docker.calls().then((made) => made.filter((call) => call.image === image).length)
     expect(await attempts('ratelimit:1')).toBe(3)
     expect(await attempts('flaky:1')).toBe(3)
     expect(await attempts('auth:1')).toBe(1)
@@ -113,24 +100,24 @@ describe('scanning with docker scout', () => {
     const result = await scan(['slow:1', 'ok:2'], { 'timeout-seconds': '1', concurrency: '2' })
     expect(result['slow:1'].error).toMatch(/timed out after 1s/)
     expect(result['ok:2'].parsed?.status).toBe('report')
-    const pids = (await readFile(path.join(state, 'slow-pids'), 'utf8')).split(' ').map(Number)
+    const pids = (await readFile(path.join(docker.state(), 'slow-pids'), 'utf8')).split(' ').map(Number)
     await new Promise((resolve) => setTimeout(resolve, 200))
     for (const pid of pids) expect(await isRunning(pid), `process ${pid} still runs`).toBe(false)
   })
 
   it('gives credentials to scout through its environment only, and keeps them out of every file', async () => {
     await scan(['auth:1', 'ok:1'], { 'dockerhub-user': 'octo', 'dockerhub-password': 's3cret-pat', 'registry-password': 'reg-pw' })
-    for (const call of await calls()) {
+    for (const call of await docker.calls()) {
       expect(call.env).toMatchObject({
         DOCKER_SCOUT_HUB_USER: 'octo',
         DOCKER_SCOUT_HUB_PASSWORD: 's3cret-pat',
         DOCKER_SCOUT_REGISTRY_PASSWORD: 'reg-pw'
       })
-      expect(call.env.DOCKER_SCOUT_CACHE_DIR).toContain(path.join(outputDir, '.scout-cache'))
+      expect(call.env.DOCKER_SCOUT_CACHE_DIR).toContain(path.join(docker.outputDir(), '.scout-cache'))
       expect(call.args.join(' ')).not.toMatch(/s3cret-pat|reg-pw/)
     }
-    for (const name of await readdir(path.join(outputDir, 'reports'))) {
-      expect(await readFile(path.join(outputDir, 'reports', name), 'utf8')).not.toMatch(/s3cret-pat|reg-pw/)
+    for (const name of await readdir(path.join(docker.outputDir(), 'reports'))) {
+      expect(await readFile(path.join(docker.outputDir(), 'reports', name), 'utf8')).not.toMatch(/s3cret-pat|reg-pw/)
     }
     expect(logs.join('\n')).not.toMatch(/s3cret-pat|reg-pw/)
   })
@@ -142,5 +129,76 @@ describe('scanning with docker scout', () => {
       expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$/)
       expect(path.basename(name)).toBe(name)
     }
+  })
+})
+
+describe('a Scout that fails the ways the real one does', () => {
+  it('does not take a panic for a rate limit because a progress line says "429 packages"', async () => {
+    const result = await scan(['crash429:1'], { retries: '2' })
+    expect(result['crash429:1'].error).toBe('docker scout crashed (Go panic, exit 2)')
+    expect((await docker.calls()).filter((call) => call.image === 'crash429:1')).toHaveLength(1)
+  })
+
+  it('still retries a real rate limit', async () => {
+    const result = await scan(['ratelimit:1'], { retries: '1' })
+    expect(result['ratelimit:1'].error).toMatch(/^rate limited: .*toomanyrequests/)
+    expect(await docker.calls()).toHaveLength(2)
+  })
+
+  it('never reads a report an earlier run left at the path when Scout exits 0 without writing', async () => {
+    const reports = path.join(docker.outputDir(), 'reports')
+    await mkdir(reports, { recursive: true })
+    await writeFile(path.join(reports, reportFileName('noreport:1')), await readFile(ECR))
+    const result = await scan(['noreport:1'])
+    expect(result['noreport:1']).toMatchObject({ error: 'docker scout exited 0 but wrote no report' })
+    expect(result['noreport:1'].parsed).toBeUndefined()
+  })
+
+  it('names a failed scan by its log, which exists, not by a report that does not', async () => {
+    const result = await scan(['missing:1'])
+    const source = result['missing:1'].source
+    expect(source).toMatch(/\.log$/)
+    expect(await readFile(path.join(docker.outputDir(), source), 'utf8')).toContain('image not found')
+  })
+
+  it('ends a timeout on time when a grandchild left the process group and holds stderr open', async () => {
+    const result = await scan(['setsid:1'], { 'timeout-seconds': '1', retries: '0' })
+    expect(result['setsid:1'].error).toBe('timed out after 1s (killed with its children)')
+    // The grandchild sleeps 300 s with the pipe open: it is still alive, so the scan did not wait for it.
+    const grandchild = Number(await readFile(path.join(docker.state(), 'setsid-pid'), 'utf8'))
+    expect(() => process.kill(grandchild, 0)).not.toThrow()
+    process.kill(grandchild, 'SIGKILL')
+  })
+
+  it('gives Scout only what it needs: no INPUT_*, no other sink credential, no GitHub token', async () => {
+    const canary = 'canary-Zq9v-secret'
+    Object.assign(process.env, {
+      'INPUT_NEO4J-PASSWORD': canary,
+      'INPUT_GITHUB-TOKEN': canary,
+      GITHUB_TOKEN: canary,
+      ACTIONS_RUNTIME_TOKEN: canary,
+      NEO4J_PASSWORD: canary,
+      AWS_SECRET_ACCESS_KEY: canary,
+      DOCKER_PASSWORD: canary,
+      HTTPS_PROXY: 'http://proxy.example.test:3128'
+    })
+    await scan(['app:1'], { 'dockerhub-user': 'hubuser', 'dockerhub-password': 'hub-pat-Lk3' })
+    const [call] = await docker.calls()
+    expect(Object.keys(call.fullEnv).filter((name) => name.startsWith('INPUT_'))).toEqual([])
+    expect(Object.values(call.fullEnv).some((value) => value.includes(canary))).toBe(false)
+    expect(call.fullEnv).toMatchObject({
+      DOCKER_SCOUT_HUB_USER: 'hubuser',
+      DOCKER_SCOUT_HUB_PASSWORD: 'hub-pat-Lk3',
+      HTTPS_PROXY: 'http://proxy.example.test:3128'
+    })
+    expect(call.fullEnv.PATH).toBe(process.env.PATH)
+  })
+
+  it('builds every child environment from the same allow-list', () => {
+    const env = childEnvironment(
+      { PATH: '/bin', INPUT_X: 'a', GITHUB_TOKEN: 'b', DOCKER_CONFIG: '/c', DOCKER_SCOUT_X: 'd', LC_ALL: 'C' },
+      { OWN: '1' }
+    )
+    expect(env).toEqual({ PATH: '/bin', DOCKER_CONFIG: '/c', DOCKER_SCOUT_X: 'd', LC_ALL: 'C', OWN: '1' })
   })
 })

@@ -7,13 +7,14 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { outcomeImage, type ImageOutcome } from '../types/outcome.js'
 import type { LegsPlan } from '../types/settings.js'
+import type { Shard } from '../types/settings.js'
 
 export const LEG_MANIFEST = 'scout-graph-leg.json'
 export const SCHEMA = 'scout-graph-leg/1'
 
 export interface LegManifest {
   schema: typeof SCHEMA
-  shard?: { index: number; count: number }
+  shard?: Shard
   runAttempt: number
   updateTag: number
   /** Report files, relative to the manifest's folder, with the image each belongs to. */
@@ -25,7 +26,7 @@ export interface LegManifest {
 
 export interface LegIdentity {
   outputDir: string
-  shard?: { index: number; count: number }
+  shard?: Shard
   runAttempt: number
   updateTag: number
 }

@@ -11,16 +11,9 @@ import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Host } from '../host.js'
-import { errorLine, redact } from '../messages.js'
+import { errorLine, redact, WordedError } from '../messages.js'
 import type { ScoutSource } from '../types/settings.js'
 import { childEnvironment } from './child-env.js'
-
-export class ScoutSetupError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'ScoutSetupError'
-  }
-}
 
 /** The GitHub token goes to github.com only, never to a mirror. */
 export function authorizationFor(url: string, githubToken: string | undefined): string | undefined {
@@ -31,7 +24,7 @@ export function authorizationFor(url: string, githubToken: string | undefined): 
 export function assetName(version: string, platform: NodeJS.Platform, arch: string): string {
   const system = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[platform as string]
   const machine = { x64: 'amd64', arm64: 'arm64' }[arch]
-  if (!system || !machine) throw new ScoutSetupError(`no Docker Scout CLI release for ${platform}/${arch}`)
+  if (!system || !machine) throw new WordedError(`no Docker Scout CLI release for ${platform}/${arch}`)
   return `docker-scout_${version}_${system}_${machine}.${system === 'windows' ? 'zip' : 'tar.gz'}`
 }
 
@@ -59,7 +52,7 @@ export async function ensureScout(source: ScoutSource, host: Host): Promise<void
   await chmod(plugin, 0o755)
 
   const installed = await scoutVersion()
-  if (!installed.ok) throw new ScoutSetupError(`installed ${plugin}, but "docker scout version" still fails: ${installed.output}`)
+  if (!installed.ok) throw new WordedError(`installed ${plugin}, but "docker scout version" still fails: ${installed.output}`)
   host.info(`Installed docker scout (${installed.output})`)
 }
 
@@ -71,16 +64,16 @@ async function download(tc: typeof import('@actions/tool-cache'), source: ScoutS
     try {
       return await tc.downloadTool(url, undefined, authorizationFor(url, source.githubToken))
     } catch (error) {
-      throw new ScoutSetupError(`cannot download ${url}: ${errorLine(error)}`)
+      throw new WordedError(`cannot download ${url}: ${errorLine(error)}`)
     }
   }
   const checksums = await readFile(await fetch(`docker-scout_${source.version}_checksums.txt`), 'utf8')
   const expected = new RegExp(`^([0-9a-f]{64})\\s+\\*?${asset.replaceAll('.', '\\.')}$`, 'm').exec(checksums)?.[1]
-  if (!expected) throw new ScoutSetupError(`the checksums of Scout CLI ${source.version} do not list ${asset}`)
+  if (!expected) throw new WordedError(`the checksums of Scout CLI ${source.version} do not list ${asset}`)
   const archive = await fetch(asset)
   const actual = await sha256(archive)
   if (actual !== expected) {
-    throw new ScoutSetupError(`checksum mismatch for ${asset}: expected ${expected}, got ${actual}; refusing to run it`)
+    throw new WordedError(`checksum mismatch for ${asset}: expected ${expected}, got ${actual}; refusing to run it`)
   }
   host.info(`Downloaded ${asset} (sha256 ${actual}, as the release lists it)`)
   const extracted = asset.endsWith('.zip') ? await tc.extractZip(archive) : await tc.extractTar(archive)

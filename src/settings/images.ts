@@ -4,9 +4,10 @@ import { applyShard } from '../matrix/shard.js'
 import type { Shard } from '../types/settings.js'
 import { IMAGE_SCHEMES } from '../util/image-schemes.js'
 import { InputError, splitList } from './values.js'
+import type { InputReader } from '../inputs.js'
 
 /** The references this job scans (after sharding), and how many were asked for in all. */
-export async function imageSettings(input: (name: string) => string): Promise<{ images: string[]; requested: number; shard?: Shard }> {
+export async function imageSettings(input: InputReader): Promise<{ images: string[]; requested: number; shard?: Shard }> {
   const shard = input('shard') === '' ? undefined : parseShard(input('shard'))
   const requested = await readImages(input('images'), input('images-file'))
   return { images: applyShard(requested, shard), requested: requested.length, ...(shard ? { shard } : {}) }
@@ -50,7 +51,7 @@ export function validateImage(input: string, reference: string): string {
   return reference
 }
 
-function parseShard(value: string): { index: number; count: number } {
+function parseShard(value: string): Shard {
   const match = /^(\d{1,4})\/(\d{1,4})$/.exec(value)
   const index = Number(match?.[1])
   const count = Number(match?.[2])

@@ -5,7 +5,7 @@
  * before any work, with a one-line message naming the input.
  */
 import path from 'node:path'
-import { INPUTS, type RawInputs } from '../inputs.js'
+import { INPUTS, type InputName, type InputReader, type RawInputs } from '../inputs.js'
 import { registerSecret } from '../messages.js'
 import type { Settings } from '../types/settings.js'
 import { imageSettings } from './images.js'
@@ -28,9 +28,12 @@ export interface SettingsContext {
 
 export async function buildSettings(raw: RawInputs, context: SettingsContext): Promise<Settings> {
   // Before anything can echo them: every later message is redacted against these.
-  for (const spec of INPUTS) if (spec.kind === 'secret' && raw[spec.name]) registerSecret(raw[spec.name])
+  for (const spec of INPUTS) {
+    const value = raw[spec.name]
+    if (spec.kind === 'secret' && value) registerSecret(value)
+  }
   // The runner injects action.yml defaults; a test harness or the CLI may not.
-  const input = (name: string): string => raw[name]?.trim() || staticDefault(name)
+  const input: InputReader = (name) => raw[name]?.trim() || staticDefault(name)
   const outputDir = await parseOutputDir(
     input('output-dir') || (context.env.RUNNER_TEMP ? path.join(context.env.RUNNER_TEMP, 'scout-graph') : 'scout-graph')
   )
@@ -62,7 +65,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
 }
 
 /** The default action.yml declares, unless it is an expression only the runner can evaluate. */
-function staticDefault(name: string): string {
+function staticDefault(name: InputName): string {
   const value = INPUTS.find((spec) => spec.name === name)?.default ?? ''
   return value.startsWith('${{') ? '' : value
 }

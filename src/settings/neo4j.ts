@@ -1,12 +1,13 @@
 /** Where the graph is pushed: `neo4j-*` and `cleanup`. */
 import type { Neo4jSettings } from '../types/settings.js'
 import { InputError, parseBoolean, safeArgument, shownUri } from './values.js'
+import type { InputReader } from '../inputs.js'
 
 const NEO4J_SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc']
 /** How long a push keeps retrying transient Neo4j errors before it gives up. */
 const NEO4J_RETRY_SECONDS = 60
 
-export function neo4jSettings(input: (name: string) => string): Neo4jSettings | undefined {
+export function neo4jSettings(input: InputReader): Neo4jSettings | undefined {
   const cleanup = parseBoolean('cleanup', input('cleanup'))
   const uri = input('neo4j-uri')
   if (uri === '') {

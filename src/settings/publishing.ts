@@ -3,6 +3,7 @@ import path from 'node:path'
 import { FAIL_RULES, type DockerfileSettings, type Settings, type FailRule } from '../types/settings.js'
 import { validateImage } from './images.js'
 import { InputError, parseBoolean, parseChoice, parseInteger, splitList } from './values.js'
+import type { InputReader } from '../inputs.js'
 
 export type PublishingSettings = Pick<
   Settings,
@@ -17,7 +18,7 @@ export type PublishingSettings = Pick<
   | 'sarifFile'
 >
 
-export function publishingSettings(input: (name: string) => string, outputDir: string, workspace: string): PublishingSettings {
+export function publishingSettings(input: InputReader, outputDir: string, workspace: string): PublishingSettings {
   const dockerfiles = parseDockerfiles(input('dockerfiles'), workspace)
   return {
     summary: parseBoolean('summary', input('summary')),

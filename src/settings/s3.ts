@@ -1,8 +1,9 @@
 /** Where the reports are left for Cartography: `s3-uri`, `s3-prune`, `AWS_S3_FORCE_PATH_STYLE`. */
 import type { S3Settings } from '../types/settings.js'
 import { InputError, parseBoolean, shownUri } from './values.js'
+import type { InputReader } from '../inputs.js'
 
-export function s3Settings(input: (name: string) => string, env: NodeJS.ProcessEnv): S3Settings | undefined {
+export function s3Settings(input: InputReader, env: NodeJS.ProcessEnv): S3Settings | undefined {
   const prune = parseBoolean('s3-prune', input('s3-prune'))
   const uri = input('s3-uri')
   if (uri === '') {

@@ -1,12 +1,13 @@
 /** How Scout runs: its flags, limits, credentials and where the CLI comes from. */
 import type { ScanSettings } from '../types/settings.js'
 import { InputError, parseBoolean, parseInteger, parseVersion, safeArgument, shownUri } from './values.js'
+import type { InputReader } from '../inputs.js'
 
 /** Installed when `docker scout` is missing and `scout-version` is not given. */
 const DEFAULT_SCOUT_VERSION = '1.23.0'
 const SCOUT_RELEASES = 'https://github.com/docker/scout-cli/releases/download'
 
-export function scanSettings(input: (name: string) => string, env: NodeJS.ProcessEnv): ScanSettings {
+export function scanSettings(input: InputReader, env: NodeJS.ProcessEnv): ScanSettings {
   const scan: ScanSettings = {
     onlyRefresh: parseBoolean('only-refresh', input('only-refresh')),
     onlyUpdate: parseBoolean('only-update', input('only-update')),
@@ -39,7 +40,7 @@ function parseReleasesUrl(value: string): string {
 }
 
 /** Scout reads its credentials from these variables; they never appear in its arguments. */
-function credentialEnvironment(input: (name: string) => string): Record<string, string> {
+function credentialEnvironment(input: InputReader): Record<string, string> {
   const pairs = {
     DOCKER_SCOUT_HUB_USER: input('dockerhub-user'),
     DOCKER_SCOUT_HUB_PASSWORD: input('dockerhub-password'),

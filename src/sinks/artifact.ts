@@ -9,6 +9,7 @@ import path from 'node:path'
 import type { Host } from '../host.js'
 import { errorLine } from '../messages.js'
 import type { GithubContext } from '../types/settings.js'
+import type { Shard } from '../types/settings.js'
 
 export interface ArtifactSettings {
   name?: string
@@ -20,7 +21,7 @@ export interface ArtifactSettings {
  * `scout-graph-<job>[-<shard>]-<hash of the image set>-<attempt>`: legs differ by shard and images,
  * a re-run by attempt, and the name stays within GitHub's allowed characters.
  */
-export function artifactName(github: GithubContext, images: readonly string[], shard?: { index: number; count: number }): string {
+export function artifactName(github: GithubContext, images: readonly string[], shard?: Shard): string {
   const job = (github.job ?? 'job').replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60)
   const hash = createHash('sha256')
     .update(JSON.stringify([...new Set(images)].sort()))

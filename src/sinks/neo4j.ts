@@ -16,7 +16,7 @@ import {
 import type { GraphDelta, Properties } from '../graph/delta.js'
 import { MODULE_NAME, PUBLIC_IMAGE } from '../graph/schema.js'
 import type { Host } from '../host.js'
-import { errorLine, redact } from '../messages.js'
+import { errorLine, redact, WordedError } from '../messages.js'
 import type { BaseChange } from '../types/graph-change.js'
 import type { Neo4jSettings } from '../types/settings.js'
 import { loadCommonJs } from '../util/load.js'
@@ -33,13 +33,6 @@ export interface PushResult {
 }
 
 /** A push failed; the message is one line, names the cause, and never holds the password. */
-export class Neo4jPushError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'Neo4jPushError'
-  }
-}
-
 /** Cypher's `CALL (x) { … }` and the cleanup Cartography generates need Neo4j 5.23 or later. */
 const MINIMUM_SERVER = [5, 23] as const
 const ROWS_PER_STATEMENT = 5000
@@ -62,7 +55,7 @@ export async function pushGraph(delta: GraphDelta, settings: Neo4jSettings, runC
     })
     const server = await driver.getServerInfo(settings.database ? { database: settings.database } : {})
     const tooOld = serverTooOld(server.agent)
-    if (tooOld) throw new Neo4jPushError(tooOld)
+    if (tooOld) throw new WordedError(tooOld)
     host.info(`Connected to ${server.agent ?? 'Neo4j'} at ${settings.uri}`)
     session = driver.session({ defaultAccessMode: neo4j.session.WRITE, ...(settings.database ? { database: settings.database } : {}) })
 
@@ -81,7 +74,7 @@ export async function pushGraph(delta: GraphDelta, settings: Neo4jSettings, runC
     }
     return result
   } catch (error) {
-    throw new Neo4jPushError(describeError(error, settings))
+    throw new WordedError(describeError(error, settings))
   } finally {
     await session?.close().catch(() => undefined)
     await driver?.close().catch(() => undefined)
@@ -252,7 +245,7 @@ function describeError(error: unknown, settings: Neo4jSettings): string {
   const where = settings.uri
   const code = errorCode(error)
   let message: string
-  if (error instanceof Neo4jPushError) message = error.message
+  if (error instanceof WordedError) message = error.message
   else if (code === 'Neo.ClientError.Security.Unauthorized')
     message = `Neo4j at ${where} refused user ${JSON.stringify(settings.user)}: wrong user name or password`
   else if (code === 'Neo.ClientError.Security.AuthenticationRateLimit')

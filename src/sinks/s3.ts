@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { Host } from '../host.js'
-import { errorLine } from '../messages.js'
+import { errorLine, WordedError } from '../messages.js'
 import type { S3Settings } from '../types/settings.js'
 import { loadCommonJs } from '../util/load.js'
 
@@ -16,13 +16,6 @@ export interface UploadItem {
   /** The object name under the prefix. */
   name: string
   file: string
-}
-
-export class S3Error extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'S3Error'
-  }
 }
 
 const loadSdk = () => loadCommonJs(() => import('@aws-sdk/client-s3'))
@@ -42,12 +35,12 @@ export async function checkS3Access(settings: S3Settings): Promise<void> {
     try {
       await s3.config.region()
     } catch {
-      throw new S3Error('s3-uri: no AWS region: set AWS_REGION (aws-actions/configure-aws-credentials sets it)')
+      throw new WordedError('s3-uri: no AWS region: set AWS_REGION (aws-actions/configure-aws-credentials sets it)')
     }
     try {
       await s3.config.credentials()
     } catch (error) {
-      throw new S3Error(
+      throw new WordedError(
         `s3-uri: no AWS credentials from the SDK's default chain (environment, web identity, profile, instance role): ${sdkError(error)}`
       )
     }
@@ -111,7 +104,7 @@ export async function pruneReports(settings: S3Settings, keep: readonly string[]
 
 /** Deletes the objects under the prefix that this run did not write, and nothing outside it. */
 async function pruneOthers(s3: S3Client, settings: S3Settings, written: ReadonlySet<string>, host: Host): Promise<string[]> {
-  if (settings.prefix === '') throw new S3Error('s3-prune refuses to prune a whole bucket: give s3-uri a prefix')
+  if (settings.prefix === '') throw new WordedError('s3-prune refuses to prune a whole bucket: give s3-uri a prefix')
   const { ListObjectsV2Command, DeleteObjectsCommand } = await loadSdk()
   const stale: string[] = []
   let token: string | undefined
@@ -128,7 +121,7 @@ async function pruneOthers(s3: S3Client, settings: S3Settings, written: Readonly
       new DeleteObjectsCommand({ Bucket: settings.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })
     )
     if (deleted.Errors && deleted.Errors.length > 0) {
-      throw new S3Error(
+      throw new WordedError(
         `s3-prune could not delete ${deleted.Errors.length} object(s), first ${deleted.Errors[0].Key}: ${deleted.Errors[0].Message}`
       )
     }

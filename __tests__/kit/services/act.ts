@@ -7,12 +7,12 @@
  */
 import { execFile } from 'node:child_process'
 import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { FAKE_DOCKER, ROOT } from '../helpers.js'
 import { startArtifactProxy } from './artifact-proxy.js'
+import { freePort } from '../http.js'
 
 export const ACT = path.join(ROOT, '.cache', 'bin', 'act')
 export const NODE24_BIN = path.join(ROOT, '.cache', 'node24', 'bin')
@@ -38,14 +38,6 @@ export interface WorkflowRun {
   /** Where act's artifact server keeps what was uploaded: `<run id>/<name>/<name>.zip`. */
   artifacts: string
   requests: string[]
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun> {

@@ -4,12 +4,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import neo4j, { type Driver } from 'neo4j-driver'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { ROOT } from '../helpers.js'
+import { freePort } from '../http.js'
 
 export interface TestNeo4j {
   uri: string
@@ -28,17 +28,6 @@ export interface TestNeo4j {
 
 const CLASSPATH = path.join(ROOT, '.cache', 'neo4j-classpath.txt')
 const LAUNCHER = path.join(ROOT, 'test-services', 'neo4j', 'TestNeo4j.java')
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 function ensureProvisioned(): void {
   if (existsSync(CLASSPATH)) return

@@ -7,7 +7,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { VENV_BIN } from './cartography.js'
-import { freePort } from './neo4j.js'
+import { freePort } from '../http.js'
 
 export interface TestS3 {
   endpoint: string

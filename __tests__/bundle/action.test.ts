@@ -1,10 +1,12 @@
-/** Runs the committed bundles the way their users do: dist/index.js as the runner does, and `npx scout-graph`. */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+/** Runs the committed bundle the way its users do: dist/index.js as the runner does, and `npx scout-graph`. */
+import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { INPUTS } from '../../src/inputs.js'
-import { CARTOGRAPHY, FAKE_DOCKER, finished, ROOT, runAction, WILD } from '../kit/helpers.js'
+import { startHttpStub } from '../kit/http.js'
+import { CARTOGRAPHY, EMPTY_WORKSPACE, FAKE_DOCKER, finished, ROOT, runAction, WILD } from '../kit/helpers.js'
+
+const ECR = path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt')
 
 describe('the action (dist/index.js)', () => {
   it('ingests the Cartography reports and sets every output', async () => {
@@ -93,100 +95,52 @@ describe('the action (dist/index.js)', () => {
     expect(result.stdout).toContain('::error::shard: expected K/N')
     expect(result.outputs).toEqual({})
   })
+
+  it('warns when the artifact service refuses the upload, and still publishes everything else', async () => {
+    const asked: string[] = []
+    const refusing = await startHttpStub((request, response) => {
+      asked.push(request.url ?? '')
+      response
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end('{"code":"permission_denied","msg":"artifact storage quota has been hit"}')
+    })
+    // The runtime token's scope names the run and job, as the runner's does; @actions/artifact reads it.
+    const claims = { scp: 'Actions.Results:ce7f54c7-61c7-4aae-887f-30da475f5f1a:ca395085-040a-526b-2ce8-bdc85f692774' }
+    const token = ['{"alg":"HS256"}', JSON.stringify(claims), 'signature'].map((part) => Buffer.from(part).toString('base64url')).join('.')
+    const result = await runAction(
+      { reports: ECR, 'fail-on': 'none', comment: 'never' },
+      {
+        ACTIONS_RUNTIME_TOKEN: token,
+        ACTIONS_RESULTS_URL: `${refusing.url}/`,
+        GITHUB_RUN_ID: '1'
+      }
+    ).finally(() => refusing.close())
+    expect(asked).toEqual(['/twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      /::warning::Artifact upload of scout-graph-\S+ failed: .*\(403\) Forbidden: artifact storage quota has been hit/
+    )
+    expect(result.stdout).not.toContain(token)
+    expect(result.outputs['artifact-id']).toBeUndefined()
+    expect(result.outputs['outdated-count']).toBe('1')
+    expect(result.summary).toContain('**1** image(s)')
+  })
 })
 
 describe('the command line (npx scout-graph)', () => {
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    finished('npx', ['--no-install', 'scout-graph', ...args], { PATH: process.env.PATH, HOME: process.env.HOME, ...env })
-
-  it('prints the recommendations table and writes the graph and summary files', async () => {
+  it('runs the committed bundle through bin/, as npx does', async () => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_WORKSPACE: EMPTY_WORKSPACE }
+    const version = await finished('npx', ['--no-install', 'scout-graph', '--version'], env)
+    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version)
     const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
-    const result = await cli([
-      '--reports',
-      path.join(WILD, 'lab8-node22-alpine-slim-plus-deltas.txt'),
-      '--output-dir',
-      out,
-      '--summary-file',
-      path.join(out, 's.md'),
-      '--update-tag',
-      '7'
-    ])
+    const report = path.join(WILD, 'lab8-node22-alpine-slim-plus-deltas.txt')
+    const result = await finished(
+      'npx',
+      ['--no-install', 'scout-graph', '--reports', report, '--output-dir', out, '--update-tag', '7'],
+      env
+    )
     expect(result.code).toBe(0)
-    expect(result.stdout.split('\n')[0]).toMatch(/^IMAGE\s+BASE\s+MOVE\s+REMOVES\s+ADDS$/)
     expect(result.stdout).toMatch(/lab8:classic\s+node:22-alpine\s+update node:slim\s+nothing\s+23 low$/m)
-    expect(JSON.parse(await readFile(path.join(out, 'graph.json'), 'utf8')).updateTag).toBe(7)
-    expect(await readFile(path.join(out, 's.md'), 'utf8')).toContain('lab8:classic')
-  })
-
-  it('takes --dockerfiles and --sarif-file, off GitHub the working directory being the workspace', async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
-    const sarif = path.join(out, 'alerts', 'scout.sarif')
-    const args = ['--reports', 'examples/reports', '--output-dir', out, '--fail-on=none', '--sarif-file', sarif]
-    const result = await cli([...args, '--dockerfiles', 'examples/Dockerfile'])
-    expect(result.code).toBe(0)
-    const log = JSON.parse(await readFile(sarif, 'utf8')) as { runs: { results: { locations: { physicalLocation: unknown }[] }[] }[] }
-    expect(log.runs[0].results.map((result) => result.locations[0].physicalLocation)).toEqual([
-      { artifactLocation: { uri: 'examples/Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } }
-    ])
-    await rm(sarif)
-    expect((await cli([...args, '--dockerfiles', 'none'])).code).toBe(0)
-    await expect(readFile(sarif)).rejects.toThrow(/ENOENT/)
-  })
-
-  it('prints only JSON on stdout with --json', async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
-    const result = await cli(['--reports', CARTOGRAPHY, '--output-dir', out, '--json', '--fail-on=none'])
-    expect(result.code).toBe(0)
-    // A directory stands for every file below it: the two .md notes are read and skipped.
-    const entries = JSON.parse(result.stdout) as { source: string; status: string }[]
-    expect(entries).toHaveLength(8)
-    expect(entries.filter((entry) => entry.source.endsWith('.md')).map((entry) => entry.status)).toEqual(['not-a-report', 'not-a-report'])
-  })
-
-  it('exits 1 when fail-on is hit and 2 on bad usage', async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
-    const hit = await cli([
-      '--reports',
-      path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt'),
-      '--output-dir',
-      out,
-      '--fail-on',
-      'outdated'
-    ])
-    expect(hit.code).toBe(1)
-    expect(hit.stderr).toContain('fail-on outdated: 1 image(s)')
-    const unknown = await cli(['--reprots', 'x'])
-    expect(unknown.code).toBe(2)
-    expect(unknown.stderr).toContain("Unknown option '--reprots'")
-    const badValue = await cli(['--reports', CARTOGRAPHY, '--summary=maybe'])
-    expect(badValue.code).toBe(2)
-    const ownLines = badValue.stderr.split('\n').filter((line) => line.startsWith('scout-graph:'))
-    expect(ownLines).toEqual(['scout-graph: summary: expected true or false, got "maybe"'])
-  })
-
-  it('names in --help every environment variable the code reads, except the runner’s own', async () => {
-    const help = await cli(['--help'])
-    expect(help.code).toBe(0)
-    const sources = await readdir(path.join(ROOT, 'src'), { recursive: true })
-    const read = new Set<string>()
-    for (const file of sources.filter((name) => name.endsWith('.ts'))) {
-      const text = await readFile(path.join(ROOT, 'src', file), 'utf8')
-      for (const match of text.matchAll(/env\.([A-Z][A-Z_0-9]+)/g)) read.add(match[1])
-    }
-    // Set by the runner for the action, never by a CLI user: GITHUB_* context, ACTIONS_* service tokens, the tool cache.
-    const runnerOnly = (name: string) => /^(GITHUB_(?!TOKEN)|ACTIONS_|RUNNER_TOOL_CACHE)/.test(name)
-    const named = [...read].filter((name) => !runnerOnly(name))
-    expect(named.length).toBeGreaterThan(2)
-    for (const name of named) expect(help.stdout, name).toContain(name)
-    for (const spec of INPUTS) for (const name of spec.env ?? []) expect(help.stdout, name).toContain(name)
-  })
-
-  it('prints no group that does nothing off a runner (no artifact service, no pull request)', async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
-    const result = await cli(['--reports', path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt'), '--output-dir', out, '--fail-on=none'])
-    expect(result.code).toBe(0)
-    expect(result.stderr).toContain('== Build the graph')
-    expect(result.stderr).not.toContain('Upload the artifact')
-    expect(result.stderr).not.toContain('Pull-request comment')
+    expect((await finished('npx', ['--no-install', 'scout-graph', '--reprots', 'x'], env)).code).toBe(2)
   })
 })

@@ -1,71 +1,22 @@
-/**
- * What people see: the job summary (rendered to HTML the way GitHub renders Markdown), the sticky
- * pull-request comment against a local stand-in for the GitHub REST API, outputs, annotations and
- * the artifact's name and files.
- */
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+/** The sticky pull-request comment against a local stand-in for GitHub's REST API, and the rules of when there is one. */
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runPipeline } from '../../src/pipeline.js'
 import { commentStage } from '../../src/stages/comment.js'
 import { dashboardStage } from '../../src/stages/dashboard.js'
 import type { Run } from '../../src/stages/run.js'
 import { summaryStage, type RunView } from '../../src/stages/summary.js'
 import { RunLedger } from '../../src/ledger.js'
 import { COMMENT_LIMIT, commentMarker, legacyCommentMarker, publishComment, type CommentTarget } from '../../src/github/comment.js'
-import { annotate, recommendationsJson } from '../../src/outputs/outputs.js'
-import { toEntry } from '../../src/verdict/entry.js'
 import type { RecommendationEntry } from '../../src/types/entry.js'
-import { renderSummary } from '../../src/summary/summary.js'
-import { parseReport } from '../../src/report/parse.js'
 import { buildSettings } from '../../src/settings/index.js'
-import { artifactFiles, artifactName, uploadArtifact } from '../../src/sinks/artifact.js'
 import { useGithubApi } from '../kit/services/github-api.js'
-import { CARTOGRAPHY, WILD, fixture } from '../kit/helpers.js'
+import { CARTOGRAPHY, fixture } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
-import type { GithubContext } from '../../src/types/settings.js'
+import { entryFrom } from '../kit/entries.js'
 
 const ecrText = fixture(CARTOGRAPHY, 'ecr-recommendation-report.txt').toString('utf8')
-const entryFrom = (text: string, image?: string): RecommendationEntry =>
-  toEntry({ ...(image ? { image } : {}), source: 'x.txt', parsed: parseReport(text) })
-
-describe('the job summary', () => {
-  it('says what changed since the last scan, per base image, with the images on it', () => {
-    const entries = [entryFrom(ecrText, 'app:1'), entryFrom(ecrText, 'app:2')]
-    const markdown = renderSummary(entries, { changes: [{ base: 'node:25-alpine', gained: ['lts-alpine'], lost: ['current-alpine'] }] })
-    expect(markdown).toContain(
-      '### Changed since the last scan\n\n- `node:25-alpine` (`app:1`, `app:2`): newly recommended `node:lts-alpine`; no longer recommended ~~`node:current-alpine`~~\n'
-    )
-    expect(markdown.indexOf('### Changed since the last scan')).toBeLessThan(markdown.indexOf('### 🚨 Should move now'))
-    expect(renderSummary(entries, { changes: [] })).toContain('No recommendation changed since the last scan.')
-    expect(renderSummary(entries)).not.toContain('since the last scan')
-  })
-})
-
-describe('aggregating matrix legs', () => {
-  it('writes one summary for the reports of every leg', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'sg-legs-'))
-    for (const [leg, dir, name] of [
-      ['leg-1', CARTOGRAPHY, 'ecr-recommendation-report.txt'],
-      ['leg-2', WILD, 'vitkhab-node22-local-prefix.txt'],
-      ['leg-2', WILD, 'lab8-node22-alpine-slim-plus-deltas.txt']
-    ]) {
-      await mkdir(path.join(root, leg, 'reports'), { recursive: true })
-      await cp(path.join(dir, name), path.join(root, leg, 'reports', name))
-    }
-    const recorded = recordingHost()
-    const settings = await buildSettings(
-      { reports: `${root}/*/reports/*.txt`, 'output-dir': path.join(root, 'out'), 'fail-on': 'none', comment: 'never' },
-      { env: {}, matchReports: (await import('../../src/report/files.js')).matchReportFiles, now: Date.now }
-    )
-    await runPipeline(settings, recorded.host)
-    expect(recorded.summaries).toHaveLength(1)
-    for (const image of ['registry.example.test/example/app:1.2.3', 'local://vitkhab/serverless:3.40.0-22', 'lab8:classic']) {
-      expect(recorded.summaries[0]).toContain(`\`${image}\``)
-    }
-  })
-})
 
 describe('the sticky pull-request comment', () => {
   const { api, github: context } = useGithubApi(COMMENT_LIMIT)
@@ -205,82 +156,5 @@ describe('the sticky pull-request comment', () => {
     }
     expect(api.calls).toEqual([])
     expect(warnings).toEqual(['comment: always, but this run belongs to no pull request: nothing to comment on'])
-  })
-})
-
-describe('outputs and annotations', () => {
-  it('keeps recommendations under the output limit, images needing action first, and says so', () => {
-    const recorded = recordingHost()
-    const entries = [
-      { image: 'up-to-date', source: 's', status: 'ok' as const, recommendations: [] },
-      ...Array.from({ length: 400 }, (_, i) => entryFrom(ecrText, `app-${i}`))
-    ]
-    const json = recommendationsJson(entries, recorded.host, 100_000)
-    expect(json.length).toBeLessThanOrEqual(100_000)
-    const kept = JSON.parse(json) as RecommendationEntry[]
-    expect(kept.length).toBeGreaterThan(10)
-    expect(kept.every((entry) => entry.recommendations.length > 0 && entry.recommendations.every((r) => r.benefits.length === 0))).toBe(
-      true
-    )
-    expect(recorded.warnings[0].message).toMatch(new RegExp(`holds ${kept.length} of 401 entries, without benefit texts`))
-    expect(recommendationsJson(entries.slice(0, 2), recorded.host)).toBe(JSON.stringify(entries.slice(0, 2)))
-    // GitHub counts the output in UTF-8 bytes: 300 causes in Japanese are 45,000 characters but 110,000 bytes.
-    const cause = '名前解決に失敗しました'.repeat(10)
-    const failures = Array.from({ length: 300 }, (_, i) => ({
-      image: `svc-${i}`,
-      source: 's',
-      status: 'failed' as const,
-      error: cause,
-      recommendations: []
-    }))
-    const capped = recommendationsJson(failures, recorded.host, 50_000)
-    expect(capped.length).toBeLessThan(JSON.stringify(failures).length)
-    expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(50_000)
-    expect((JSON.parse(capped) as RecommendationEntry[])[0].error).toBe(cause)
-  })
-
-  it('annotates the first 10 images that should update, and counts the rest', async () => {
-    const recorded = recordingHost()
-    await annotate(
-      Array.from({ length: 12 }, (_, i) => entryFrom(ecrText, `app-${String(i).padStart(2, '0')}`)),
-      new Map(),
-      recorded.host
-    )
-    expect(recorded.warnings).toHaveLength(10)
-    expect(recorded.warnings[0]).toEqual({
-      message:
-        'app-00: base image node:25-alpine should move: update node:slim (removes 2 high, 1 medium; adds 9 low); refresh node:25-alpine (removes 2 high); ' +
-        'update node:current-alpine3.23 (removes 2 high); update node:current-alpine (removes 2 high)',
-      place: { title: 'Base image update' }
-    })
-    expect(recorded.lines).toContain('2 more image(s) should update; see the job summary')
-  })
-})
-
-describe('the artifact', () => {
-  const context: GithubContext = { apiUrl: '', serverUrl: '', job: 'scan images', runAttempt: '2', artifactService: false }
-
-  it('has a name unique per leg, image set and attempt, and holds reports, logs and the graph, not caches', async () => {
-    const names = new Set([
-      artifactName(context, ['a', 'b'], { index: 1, count: 2 }),
-      artifactName(context, ['c'], { index: 2, count: 2 }),
-      artifactName({ ...context, runAttempt: '3' }, ['a', 'b'], { index: 1, count: 2 }),
-      artifactName(context, ['b', 'a'])
-    ])
-    expect(names.size).toBe(4)
-    expect(artifactName(context, ['a', 'b'], { index: 1, count: 2 })).toMatch(/^scout-graph-scan-images-1of2-[0-9a-f]{10}-2$/)
-
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-artifact-'))
-    for (const file of ['reports/a.txt', 'reports/a.log', 'graph.json', '.scout-cache/0/db/index']) {
-      await mkdir(path.dirname(path.join(dir, file)), { recursive: true })
-      await writeFile(path.join(dir, file), 'x')
-    }
-    expect((await artifactFiles(dir)).map((file) => path.relative(dir, file))).toEqual(['graph.json', 'reports/a.log', 'reports/a.txt'])
-  })
-
-  it('is skipped with a notice off GitHub', async () => {
-    const recorded = recordingHost()
-    expect(await uploadArtifact({ github: context }, 'x', os.tmpdir(), recorded.host)).toBeUndefined()
-    expect(recorded.lines).toEqual(['Artifact upload skipped: no GitHub Actions artifact service here (ACTIONS_RUNTIME_TOKEN is not set)'])
   })
 })

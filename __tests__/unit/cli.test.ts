@@ -1,0 +1,104 @@
+/** The command line run in-process from `src/`: a change that breaks it fails the fast tier. */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { INPUTS } from '../../src/inputs.js'
+import { cliInProcess } from '../kit/cli.js'
+import { CARTOGRAPHY, ROOT, WILD } from '../kit/helpers.js'
+
+describe('the command line, from src/', () => {
+  const cli = cliInProcess
+
+  it('prints the recommendations table and writes the graph and summary files', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const result = await cli([
+      '--reports',
+      path.join(WILD, 'lab8-node22-alpine-slim-plus-deltas.txt'),
+      '--output-dir',
+      out,
+      '--summary-file',
+      path.join(out, 's.md'),
+      '--update-tag',
+      '7'
+    ])
+    expect(result.code).toBe(0)
+    expect(result.stdout.split('\n')[0]).toMatch(/^IMAGE\s+BASE\s+MOVE\s+REMOVES\s+ADDS$/)
+    expect(result.stdout).toMatch(/lab8:classic\s+node:22-alpine\s+update node:slim\s+nothing\s+23 low$/m)
+    expect(JSON.parse(await readFile(path.join(out, 'graph.json'), 'utf8')).updateTag).toBe(7)
+    expect(await readFile(path.join(out, 's.md'), 'utf8')).toContain('lab8:classic')
+  })
+
+  it('takes --dockerfiles and --sarif-file, off GitHub the working directory being the workspace', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const sarif = path.join(out, 'alerts', 'scout.sarif')
+    const args = ['--reports', 'examples/reports', '--output-dir', out, '--fail-on=none', '--sarif-file', sarif]
+    const offGithub = { GITHUB_WORKSPACE: '' }
+    const result = await cli([...args, '--dockerfiles', 'examples/Dockerfile'], offGithub)
+    expect(result.code).toBe(0)
+    const log = JSON.parse(await readFile(sarif, 'utf8')) as { runs: { results: { locations: { physicalLocation: unknown }[] }[] }[] }
+    expect(log.runs[0].results.map((result) => result.locations[0].physicalLocation)).toEqual([
+      { artifactLocation: { uri: 'examples/Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } }
+    ])
+    await rm(sarif)
+    expect((await cli([...args, '--dockerfiles', 'none'], offGithub)).code).toBe(0)
+    await expect(readFile(sarif)).rejects.toThrow(/ENOENT/)
+  })
+
+  it('prints only JSON on stdout with --json', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const result = await cli(['--reports', CARTOGRAPHY, '--output-dir', out, '--json', '--fail-on=none'])
+    expect(result.code).toBe(0)
+    // A directory stands for every file below it: the two .md notes are read and skipped.
+    const entries = JSON.parse(result.stdout) as { source: string; status: string }[]
+    expect(entries).toHaveLength(8)
+    expect(entries.filter((entry) => entry.source.endsWith('.md')).map((entry) => entry.status)).toEqual(['not-a-report', 'not-a-report'])
+  })
+
+  it('exits 1 when fail-on is hit and 2 on bad usage', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const hit = await cli([
+      '--reports',
+      path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt'),
+      '--output-dir',
+      out,
+      '--fail-on',
+      'outdated'
+    ])
+    expect(hit.code).toBe(1)
+    expect(hit.stderr).toContain('fail-on outdated: 1 image(s)')
+    const unknown = await cli(['--reprots', 'x'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("Unknown option '--reprots'")
+    const badValue = await cli(['--reports', CARTOGRAPHY, '--summary=maybe'])
+    expect(badValue.code).toBe(2)
+    const ownLines = badValue.stderr.split('\n').filter((line) => line.startsWith('scout-graph:'))
+    expect(ownLines).toEqual(['scout-graph: summary: expected true or false, got "maybe"'])
+  })
+
+  it('names in --help every environment variable the code reads, except the runner’s own', async () => {
+    const help = await cli(['--help'])
+    expect(help.code).toBe(0)
+    const sources = await readdir(path.join(ROOT, 'src'), { recursive: true })
+    const read = new Set<string>()
+    for (const file of sources.filter((name) => name.endsWith('.ts'))) {
+      const text = await readFile(path.join(ROOT, 'src', file), 'utf8')
+      for (const match of text.matchAll(/env\.([A-Z][A-Z_0-9]+)/g)) read.add(match[1])
+    }
+    // Set by the runner for the action, never by a CLI user: GITHUB_* context, ACTIONS_* service tokens, the tool cache.
+    const runnerOnly = (name: string) => /^(GITHUB_(?!TOKEN)|ACTIONS_|RUNNER_TOOL_CACHE)/.test(name)
+    const named = [...read].filter((name) => !runnerOnly(name))
+    expect(named.length).toBeGreaterThan(2)
+    for (const name of named) expect(help.stdout, name).toContain(name)
+    for (const spec of INPUTS) for (const name of spec.env ?? []) expect(help.stdout, name).toContain(name)
+  })
+
+  it('prints no group that does nothing off a runner (no artifact service, no pull request)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-'))
+    const result = await cli(['--reports', path.join(CARTOGRAPHY, 'ecr-recommendation-report.txt'), '--output-dir', out, '--fail-on=none'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('== Build the graph')
+    expect(result.stderr).not.toContain('Upload the artifact')
+    expect(result.stderr).not.toContain('Pull-request comment')
+  })
+})
