@@ -169,14 +169,14 @@ describe('the dashboard issue', () => {
     const corruptions = [
       ['<!-- scout-graph-action:state v1 !!not-base64!! -->', /not in its format/],
       [`<!-- scout-graph-action:state v1 ${Buffer.from('{"at":').toString('base64url')} -->`, /not valid JSON/],
-      [encodeState({ at: 'yesterday', images: [] }), /no valid time/],
+      [encodeState({ at: 'yesterday', images: [] }), /field "at" must be a time in ISO 8601, UTC/],
       // Date.parse ignores text in parentheses: markup there must not reach the heading it is shown in.
-      [encodeState({ at: '2026-11-20 (<img src=x>)', images: [] }), /no valid time/],
+      [encodeState({ at: '2026-11-20 (<img src=x>)', images: [] }), /field "at" must be a time in ISO 8601, UTC/],
       [
         encodeState({ at: '2026-11-20T00:00:00Z', images: [{ image: 'a', base: 'b', urgency: 'urgent', tags: [] }] } as never),
-        /image 0 has no valid urgency/
+        /field "images\[0\]\.urgency" must be one of now, may, failed, nothing, current/
       ],
-      [encodeState({ at: '2026-11-20T00:00:00Z', images: [], run: '9; rm -rf' }), /run is not a run id/],
+      [encodeState({ at: '2026-11-20T00:00:00Z', images: [], run: '9; rm -rf' }), /field "run" must be a run id/],
       [
         encodeState({
           at: '2026-11-20T00:00:00Z',
@@ -184,7 +184,7 @@ describe('the dashboard issue', () => {
           run: '9',
           basis: { at: '2026-11-19T00:00:00Z', changed: [{}], absent: [] }
         } as never),
-        /basis: image 0 has no valid name or base/
+        /field "basis\.changed\[0\]\.image" is missing/
       ],
       [`<!-- scout-graph-action:state v1 ${'A'.repeat(50_000)} -->`, /over 40000 characters/],
       // A body cut short inside the block (an edit that lost its end).

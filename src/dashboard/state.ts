@@ -1,57 +1,88 @@
 /**
  * What the dashboard remembers between runs, kept in its own body as a hidden block: per image, its base,
  * the base's counts and the recommended tags with their counts. Read back, it is untrusted input (anyone
- * with write access can edit the issue): size-capped, validated field by field, refused whole when wrong.
+ * with write access can edit the issue): size-capped, checked against its schema, refused whole when wrong.
  */
-import { SEVERITIES, type RecommendationKind } from '../types/report.js'
+import * as v from 'valibot'
+import { SEVERITIES } from '../types/report.js'
+import { check, plainObject, shownText, wholeFrom } from '../util/schema.js'
 import { compareCodePoints } from '../util/compare.js'
-import { orderForReading, urgency, type Urgency, URGENCIES } from '../verdict/rank.js'
+import { orderForReading, urgency, URGENCIES } from '../verdict/rank.js'
 import { baseReference } from '../verdict/entry.js'
 import type { RecommendationEntry } from '../types/entry.js'
 
-/** `[critical, high, medium, low]`. */
-type Counts = [number, number, number, number]
-
-export interface ImageState {
-  image: string
-  base: string
-  urgency: Urgency
-  counts?: Counts
-  /** Recommended tags: tag, kind, and the tag's counts. */
-  tags: [string, RecommendationKind, ...Counts][]
-}
-
-export interface DashboardState {
-  /** When the scan ran (ISO 8601). */
-  at: string
-  /** Set when only the most urgent images fit: the next comparison cannot tell who joined. */
-  partial?: boolean
-  images: ImageState[]
-  /** The workflow run that wrote it (`GITHUB_RUN_ID`): a re-run of that run compares with its basis. */
-  run?: string
-  /** What the run compared with, kept as its difference from `images` so it stays small. */
-  basis?: Basis
-}
-
-interface Basis {
-  at: string
-  partial?: boolean
-  /** The basis's entries that differ from `images`, or are not in it (they left). */
-  changed: ImageState[]
-  /** Images of `images` the basis did not have (they joined). */
-  absent: string[]
-}
-
-const PREFIX = '<!-- scout-graph-action:state v1 '
-const BLOCK = new RegExp(`^${PREFIX}([A-Za-z0-9_-]*) -->$`)
-/** The longest state block read back; a longer one is refused, unread. */
-export const MAX_STATE_CHARS = 40_000
 const MAX_IMAGES = 20_000
 const MAX_TAGS = 100
 const MAX_TEXT = 512
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/
 /** A workflow run id as GitHub gives it. */
 export const isRunId = (value: string): boolean => /^\d{1,20}$/.test(value)
+
+const text = shownText(MAX_TEXT, `text of at most ${MAX_TEXT} characters`)
+const count = v.pipe(wholeFrom(0, 'a count'), v.maxValue(10_000_000, 'a count'))
+/** `[critical, high, medium, low]`. */
+const CountsSchema = v.tuple([count, count, count, count], 'four counts: critical, high, medium, low')
+type Counts = v.InferOutput<typeof CountsSchema>
+// ISO 8601 in UTC only: Date.parse alone takes "2026-11-20 (any text)", and the time is shown.
+const time = v.pipe(
+  text,
+  v.regex(ISO_TIME, 'a time in ISO 8601, UTC'),
+  v.check((value) => !Number.isNaN(Date.parse(value)), 'a time in ISO 8601, UTC')
+)
+
+const ImageStateSchema = plainObject(
+  {
+    image: v.pipe(text, v.nonEmpty('an image reference')),
+    base: text,
+    urgency: v.picklist(URGENCIES, `one of ${URGENCIES.join(', ')}`),
+    counts: v.optional(CountsSchema),
+    /** Recommended tags: tag, kind, and the tag's counts. */
+    tags: v.pipe(
+      v.array(
+        v.tuple([text, v.picklist(['refresh', 'update'], 'refresh or update'), count, count, count, count], '[tag, kind, four counts]'),
+        'a list of tags'
+      ),
+      v.maxLength(MAX_TAGS, `at most ${MAX_TAGS} tags`)
+    )
+  },
+  'an image state'
+)
+export type ImageState = v.InferOutput<typeof ImageStateSchema>
+
+const imageList = v.pipe(v.array(ImageStateSchema, 'a list of image states'), v.maxLength(MAX_IMAGES, `at most ${MAX_IMAGES} images`))
+
+const DashboardStateSchema = plainObject(
+  {
+    /** When the scan ran (ISO 8601). */
+    at: time,
+    /** Set when only the most urgent images fit: the next comparison cannot tell who joined. */
+    partial: v.optional(v.boolean('true or false')),
+    images: imageList,
+    /** The workflow run that wrote it (`GITHUB_RUN_ID`): a re-run of that run compares with its basis. */
+    run: v.optional(v.pipe(text, v.check(isRunId, 'a run id'))),
+    /** What the run compared with, kept as its difference from `images` so it stays small. */
+    basis: v.optional(
+      plainObject(
+        {
+          at: time,
+          partial: v.optional(v.boolean('true or false')),
+          /** The basis's entries that differ from `images`, or are not in it (they left). */
+          changed: imageList,
+          /** Images of `images` the basis did not have (they joined). */
+          absent: v.pipe(v.array(text, 'a list of image references'), v.maxLength(MAX_IMAGES, `at most ${MAX_IMAGES} images`))
+        },
+        'an object { at, changed, absent }'
+      )
+    )
+  },
+  'an object'
+)
+export type DashboardState = v.InferOutput<typeof DashboardStateSchema>
+
+const PREFIX = '<!-- scout-graph-action:state v1 '
+const BLOCK = new RegExp(`^${PREFIX}([A-Za-z0-9_-]*) -->$`)
+/** The longest state block read back; a longer one is refused, unread. */
+export const MAX_STATE_CHARS = 40_000
 
 const countsOf = (counts: Record<(typeof SEVERITIES)[number], number>): Counts => SEVERITIES.map((s) => counts[s]) as Counts
 
@@ -129,56 +160,8 @@ export function readState(body: string): ReadState {
   } catch {
     return { error: 'the saved state is not valid JSON' }
   }
-  const problem = stateProblem(value)
-  return problem ? { error: `the saved state is invalid: ${problem}` } : { state: value as DashboardState }
-}
-
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_TEXT && !/\p{Cc}/u.test(value)
-const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= 10_000_000
-const isCounts = (value: unknown) => Array.isArray(value) && value.length === 4 && value.every(isCount)
-
-function stateProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'not an object'
-  const state = value as Record<string, unknown>
-  const problem = timeAndImagesProblem(state, 'images')
-  if (problem) return problem
-  if (state.run !== undefined && !(isText(state.run) && isRunId(state.run))) return 'run is not a run id'
-  if (state.basis === undefined) return undefined
-  if (typeof state.basis !== 'object' || state.basis === null) return 'basis is not an object'
-  const basis = state.basis as Record<string, unknown>
-  const absent = basis.absent
-  if (!Array.isArray(absent) || absent.length > MAX_IMAGES || !absent.every(isText)) return 'basis.absent is not a list of names'
-  const basisProblem = timeAndImagesProblem(basis, 'changed')
-  return basisProblem && `basis: ${basisProblem}`
-}
-
-/** The time, the partial flag and the list of image states under `key`, checked field by field. */
-function timeAndImagesProblem(state: Record<string, unknown>, key: 'images' | 'changed'): string | undefined {
-  // ISO 8601 in UTC only: Date.parse alone takes "2026-11-20 (any text)", and the time is shown.
-  if (!isText(state.at) || !ISO_TIME.test(state.at) || Number.isNaN(Date.parse(state.at))) return 'no valid time'
-  if (state.partial !== undefined && typeof state.partial !== 'boolean') return 'partial is not a boolean'
-  const images = state[key]
-  if (!Array.isArray(images) || images.length > MAX_IMAGES) return `${key} is not a list (or too long)`
-  for (const [index, item] of images.entries()) {
-    const image = item as Record<string, unknown>
-    const where = `image ${index}`
-    if (typeof image !== 'object' || image === null) return `${where} is not an object`
-    if (!isText(image.image) || image.image === '' || !isText(image.base)) return `${where} has no valid name or base`
-    if (!URGENCIES.includes(image.urgency as Urgency)) return `${where} has no valid urgency`
-    if (image.counts !== undefined && !isCounts(image.counts)) return `${where} has invalid counts`
-    if (!Array.isArray(image.tags) || image.tags.length > MAX_TAGS) return `${where} has no valid tags`
-    for (const tag of image.tags as unknown[]) {
-      if (
-        !Array.isArray(tag) ||
-        tag.length !== 6 ||
-        !isText(tag[0]) ||
-        !['refresh', 'update'].includes(tag[1] as string) ||
-        !isCounts(tag.slice(2))
-      )
-        return `${where} has an invalid tag`
-    }
-  }
-  return undefined
+  const checked = check(DashboardStateSchema, value)
+  return 'problem' in checked ? { error: `the saved state is invalid: ${checked.problem}` } : { state: checked.value }
 }
 
 export interface DashboardChanges {

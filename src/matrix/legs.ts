@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { errorLine } from '../messages.js'
 import type { LegsPlan } from '../types/settings.js'
-import { LEG_MANIFEST, SCHEMA, type LegManifest } from './manifest.js'
+import { check } from '../util/schema.js'
+import { LegManifestSchema, type LegManifest } from './manifest.js'
 
 /** Reads the legs' manifests; throws on one that is not a manifest (a wrong `legs` pattern should stop the run). */
 export async function readLegs(files: readonly string[], updateTag: number): Promise<LegsPlan> {
@@ -59,52 +60,9 @@ export async function readLegs(files: readonly string[], updateTag: number): Pro
   }
 }
 
-/** The manifest, checked field by field: a wrong one stops the run naming the file and the field. */
+/** The manifest, checked against its schema: a wrong one stops the run naming the file and the field. */
 function validManifest(json: unknown, file: string): LegManifest {
-  const fail = (field: string, expected: string): never => {
-    throw new Error(`${file}: field "${field}" must be ${expected}`)
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('(top level)', 'an object')
-  const manifest = json as Record<string, unknown>
-  if (manifest.schema !== SCHEMA) fail('schema', `"${SCHEMA}" (is this a ${LEG_MANIFEST} written by scout-graph-action?)`)
-  const whole = (value: unknown, min: number): boolean => Number.isSafeInteger(value) && (value as number) >= min
-  if (!whole(manifest.runAttempt, 1)) fail('runAttempt', 'a whole number from 1')
-  if (!whole(manifest.updateTag, 0)) fail('updateTag', 'a non-negative whole number')
-  if (manifest.shard !== undefined) {
-    const shard = manifest.shard as { index?: unknown; count?: unknown } | null
-    if (
-      typeof shard !== 'object' ||
-      shard === null ||
-      !whole(shard.count, 1) ||
-      !whole(shard.index, 1) ||
-      (shard.index as number) > (shard.count as number)
-    ) {
-      fail('shard', 'an object { index, count } with 1 <= index <= count')
-    }
-  }
-  const list = (field: string, item: (value: unknown) => boolean, expected: string, optional = false): void => {
-    const value = manifest[field]
-    if (optional && value === undefined) return
-    if (!Array.isArray(value)) fail(field, `a list of ${expected}`)
-    ;(value as unknown[]).forEach((entry, index) => {
-      if (!item(entry)) fail(`${field}[${index}]`, expected)
-    })
-  }
-  const text = (value: unknown): boolean => typeof value === 'string' && value !== ''
-  const fields = (value: unknown, names: string[]): boolean =>
-    typeof value === 'object' && value !== null && names.every((name) => text((value as Record<string, unknown>)[name]))
-  list(
-    'reports',
-    (value) => fields(value, ['image', 'file']) && isRelativeInside((value as { file: string }).file),
-    "{ image, file } with file a relative path inside the leg's folder"
-  )
-  list('failed', (value) => fields(value, ['image', 'error']), '{ image, error }')
-  list('noBaseImage', text, 'image references', true)
-  return manifest as unknown as LegManifest
-}
-
-/** A manifest's report path must stay inside its folder: an artifact cannot make us read elsewhere. */
-function isRelativeInside(file: string): boolean {
-  const normal = path.normalize(file)
-  return !path.isAbsolute(normal) && normal !== '..' && !normal.startsWith(`..${path.sep}`)
+  const checked = check(LegManifestSchema, json)
+  if ('problem' in checked) throw new Error(`${file}: ${checked.problem}`)
+  return checked.value
 }

@@ -6,23 +6,61 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { outcomeImage, type ImageOutcome } from '../types/outcome.js'
-import type { LegsPlan } from '../types/settings.js'
-import type { Shard } from '../types/settings.js'
+import * as v from 'valibot'
+import type { LegsPlan, Shard } from '../types/settings.js'
+import { plainObject, wholeFrom } from '../util/schema.js'
 
 export const LEG_MANIFEST = 'scout-graph-leg.json'
 export const SCHEMA = 'scout-graph-leg/1'
 
-export interface LegManifest {
-  schema: typeof SCHEMA
-  shard?: Shard
-  runAttempt: number
-  updateTag: number
-  /** Report files, relative to the manifest's folder, with the image each belongs to. */
-  reports: { image: string; file: string }[]
-  failed: { image: string; error: string }[]
-  /** Images Scout found no base image for: no report file, but an outcome all the same. */
-  noBaseImage: string[]
+const text = (message: string) => v.pipe(v.string(message), v.nonEmpty(message))
+
+/** A manifest's report path must stay inside its folder: an artifact cannot make us read elsewhere. */
+function isRelativeInside(file: string): boolean {
+  const normal = path.normalize(file)
+  return !path.isAbsolute(normal) && normal !== '..' && !normal.startsWith(`..${path.sep}`)
 }
+
+/** The manifest as written and as read back (untrusted: it comes from an artifact). */
+export const LegManifestSchema = plainObject(
+  {
+    schema: v.literal(SCHEMA, `"${SCHEMA}" (is this a ${LEG_MANIFEST} written by scout-graph-action?)`),
+    shard: v.optional(
+      v.pipe(
+        v.object(
+          { index: wholeFrom(1, 'a whole number from 1'), count: wholeFrom(1, 'a whole number from 1') },
+          'an object { index, count }'
+        ),
+        v.check((shard) => shard.index <= shard.count, 'an object { index, count } with 1 <= index <= count')
+      )
+    ),
+    runAttempt: wholeFrom(1, 'a whole number from 1'),
+    updateTag: wholeFrom(0, 'a non-negative whole number'),
+    /** Report files, relative to the manifest's folder, with the image each belongs to. */
+    reports: v.array(
+      v.object(
+        {
+          image: text('an image reference'),
+          file: v.pipe(
+            text("a relative path inside the leg's folder"),
+            v.check(isRelativeInside, "a relative path inside the leg's folder")
+          )
+        },
+        '{ image, file }'
+      ),
+      'a list of { image, file }'
+    ),
+    failed: v.array(
+      v.object({ image: text('an image reference'), error: text('the reason') }, '{ image, error }'),
+      'a list of { image, error }'
+    ),
+    /** Images Scout found no base image for: no report file, but an outcome all the same. */
+    noBaseImage: v.optional(v.array(text('an image reference'), 'a list of image references'))
+  },
+  'an object'
+)
+
+export type LegManifest = v.InferOutput<typeof LegManifestSchema>
 
 export interface LegIdentity {
   outputDir: string
