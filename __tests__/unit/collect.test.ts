@@ -36,11 +36,11 @@ describe('the matrix and the report files', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-legs-'))
     const good = { schema: 'scout-graph-leg/1', runAttempt: 1, updateTag: 5, reports: [], failed: [], noBaseImage: [] }
     const cases: [object, string][] = [
-      [{ ...good, runAttempt: undefined }, 'field "runAttempt" is missing'],
+      [{ ...good, runAttempt: undefined }, 'field "runAttempt" must be a whole number from 1'],
       [{ ...good, runAttempt: 0 }, 'field "runAttempt" must be a whole number from 1'],
       [{ ...good, reports: 'x' }, 'field "reports" must be a list of'],
       [{ ...good, reports: ['a'] }, 'field "reports[0]" must be { image, file }'],
-      [{ ...good, reports: [{ image: 'a' }] }, 'field "reports[0].file" is missing'],
+      [{ ...good, reports: [{ image: 'a' }] }, 'field "reports[0].file" must be a relative path inside the leg\'s folder'],
       [{ ...good, reports: [{ image: 'a', file: '' }] }, 'field "reports[0].file" must be a relative path inside the leg\'s folder'],
       [{ ...good, reports: [{ image: 'a', file: '../../etc/passwd' }] }, 'field "reports[0].file" must be a relative path inside'],
       [{ ...good, failed: [{ image: 'a', error: 3 }] }, 'field "failed[0].error" must be the reason'],

@@ -184,7 +184,7 @@ describe('the dashboard issue', () => {
           run: '9',
           basis: { at: '2026-11-19T00:00:00Z', changed: [{}], absent: [] }
         } as never),
-        /field "basis\.changed\[0\]\.image" is missing/
+        /field "basis\.changed\[0\]\.image" must be text of at most 512 characters/
       ],
       [`<!-- scout-graph-action:state v1 ${'A'.repeat(50_000)} -->`, /over 40000 characters/],
       // A body cut short inside the block (an edit that lost its end).

@@ -17,9 +17,35 @@ export function check<S extends v.GenericSchema>(schema: S, value: unknown): Che
       typeof item.key === 'number' ? `${path}[${item.key}]` : path ? `${path}.${String(item.key)}` : String(item.key),
     ''
   )
-  // A required key that is absent: the object's schema reports it, at the key's path.
-  if (issue.type === 'object' && issue.input === undefined && where !== '') return { problem: `field "${where}" is missing` }
+  // A required key that is absent: the object reports it, in its own words; the key's schema says what it must be.
+  if (issue.type === 'object' && issue.input === undefined && issue.path !== undefined) {
+    const expected = schemaAt(
+      schema,
+      issue.path.map((item) => item.key)
+    )
+    const said = expected && v.safeParse(expected, undefined)
+    return { problem: said && !said.success ? `field "${where}" must be ${said.issues[0].message}` : `field "${where}" is missing` }
+  }
   return { problem: `field "${where || '(top level)'}" must be ${issue.message}` }
+}
+
+/** The schema of the value at `keys`, through objects, lists, tuples, pipes and optional wrappers. */
+function schemaAt(schema: v.GenericSchema, keys: readonly unknown[]): v.GenericSchema | undefined {
+  let current = schema as unknown as Record<string, unknown> | undefined
+  const unwrap = () => {
+    while (current && (current.pipe || current.wrapped)) {
+      if (current.wrapped) current = current.wrapped as Record<string, unknown>
+      else current = (current.pipe as Record<string, unknown>[]).findLast((item) => item.kind === 'schema' && item.type !== 'custom')
+    }
+  }
+  for (const key of keys) {
+    unwrap()
+    if (current === undefined) return undefined
+    const entries = current.entries as Record<string, unknown> | undefined
+    const items = current.items as unknown[] | undefined
+    current = (entries?.[String(key)] ?? items?.[Number(key)] ?? current.item) as Record<string, unknown> | undefined
+  }
+  return current as unknown as v.GenericSchema | undefined
 }
 
 /** A whole number of at least `min`. */
