@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, called by .ci/run): installs what the tests need, checks types,
-# lint and format, checks the README's generated tables against action.yml, rebuilds dist/ and fails
+# lint and format, checks the generated docs against their sources, rebuilds dist/ and fails
 # when it differs from the committed one (new files included), provisions the real services and tools
-# the tests start, then runs the three tiers (unit, integration, runner) and prints a closing
+# the tests start, then runs the four tiers (unit, bundle, integration, runner) and prints a closing
 # "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,15 +12,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 echo "== typecheck, lint, format"
-npx tsc -p tsconfig.json
-npx eslint .
-npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+npm run typecheck
+npm run lint
 
 echo "== no import points up the pipeline"
 node scripts/layers.mjs
 
-echo "== README inputs and outputs match action.yml"
-node scripts/docs.mjs --check
+echo "== generated docs match their sources (action.yml, src/graph/schema.ts)"
+node --import tsx scripts/docs.mjs --check
 
 echo "== dist/ is up to date"
 npm run build >/dev/null

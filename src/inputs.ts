@@ -10,7 +10,7 @@ export type InputKind = 'string' | 'list' | 'boolean' | 'integer' | 'secret'
 export interface InputSpec<Name extends string = InputName> {
   name: Name
   kind: InputKind
-  /** The default `action.yml` declares; dynamic defaults are computed in settings.ts. */
+  /** The default `action.yml` declares; dynamic defaults are computed in settings/. */
   default?: string
   /** Environment variables the CLI reads when the flag is not given. */
   env?: readonly string[]

@@ -4,18 +4,18 @@
  * report was read, every scan and upload succeeded, the matrix was complete, and something was ingested.
  */
 export class RunLedger {
-  /** Sink failures: each fails the step, whatever `fail-on` says. */
+  /** What fails the step, whatever `fail-on` says: a sink that failed, a run that read nothing, a SARIF file not written. */
   readonly errors: string[] = []
   /** What was lost without failing the step by itself (`fail-on` decides): it still blocks destruction. */
   readonly losses: string[] = []
   private ingested = 0
 
-  /** A sink (a push, an upload) failed. */
+  /** Fails the step (and, like every failure, blocks every destructive step). */
   fail(message: string): void {
     this.errors.push(message)
   }
 
-  /** Part of the run's data is missing: a failed scan, an unreadable report, an incomplete matrix. */
+  /** Blocks every destructive step; `fail-on` decides whether the step fails. Part of the run's data is missing: a failed scan, an unreadable report, an incomplete matrix. */
   lose(message: string): void {
     this.losses.push(message)
   }

@@ -215,7 +215,7 @@ describe('against Cartography on the same database', () => {
       'vitkhab-node23-slim-local-prefix.txt'
     ].map((name) => ({ dir: WILD, name }))
   ]
-  /** Terminal captures whose supported tags or `Slim │ v` Cartography misreads (README, "Intended differences"). */
+  /** Terminal captures whose supported tags or `Slim │ v` Cartography misreads (docs/graph.md, "Intended differences"). */
   const TERMINAL = ['lab8-node22-alpine-slim-plus-deltas.txt', 'tiamaria-python311-alpine-v1.17-windows-after.txt'].map((name) => ({
     dir: WILD,
     name
@@ -292,7 +292,7 @@ describe('against Cartography on the same database', () => {
     expect(cartographyPart(after)).toEqual(theirs)
   })
 
-  it('differs on terminal captures only where the README says: supported tags and the Windows ✓', async () => {
+  it('differs on terminal captures only where docs/graph.md says: supported tags and the Windows ✓', async () => {
     const { folder, delta } = await both(TERMINAL)
     await seedImagesFor(delta)
     await runCartography(db, folder, TAG)

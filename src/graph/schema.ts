@@ -21,9 +21,11 @@ export type RelationshipType = 'BUILT_FROM' | 'SHOULD_UPDATE_TO' | 'SCOUT_BUILT_
 export type PropertyValue = string | number | boolean | string[]
 export type Properties = Record<string, PropertyValue>
 
-/** A property, where its value comes from, and in which mode it is written. Undefined means "not set". */
+/** A property, what it means, where its value comes from, and in which mode it is written. Undefined means "not set". */
 export interface PropertyRef<Source> {
   name: string
+  /** What the property means, for people: docs/graph.md is generated from it (Cartography's `description=`). */
+  description: string
   /** Where the value is read from, in the report's words (for people; `value` is what runs). */
   from: string
   value(source: Source): PropertyValue | undefined
@@ -32,6 +34,8 @@ export interface PropertyRef<Source> {
 }
 
 interface ElementSchema<Source> {
+  /** What the element stands for, for the generated docs. */
+  description: string
   properties: readonly PropertyRef<Source>[]
   /** The whole element exists only in extended mode. */
   extendedOnly?: boolean
@@ -76,9 +80,14 @@ export interface ScannedSource {
 }
 
 /** `scout_critical` … `scout_unspecified` (extended): the counts of a vulnerabilities row. */
-function countRefs<Source>(counts: (source: Source) => VulnerabilityCounts | undefined, from: string): PropertyRef<Source>[] {
+function countRefs<Source>(
+  counts: (source: Source) => VulnerabilityCounts | undefined,
+  from: string,
+  whose: string
+): PropertyRef<Source>[] {
   return (['critical', 'high', 'medium', 'low', 'unspecified'] as const).map((severity) => ({
     name: `scout_${severity}`,
+    description: `How many ${severity === 'unspecified' ? 'unrated' : severity} vulnerabilities ${whose} has.`,
     from: `${from}: ${severity}`,
     value: (source: Source) => counts(source)?.[severity],
     extended: true
@@ -87,62 +96,142 @@ function countRefs<Source>(counts: (source: Source) => VulnerabilityCounts | und
 
 export const PUBLIC_IMAGE_SCHEMA: NodeSchema<PublicImageSource> = {
   label: PUBLIC_IMAGE,
+  description: 'A base image an image is built on, as Scout names it (id `name:tag`).',
   properties: [
-    { name: 'name', from: 'Base image is: repository', value: ({ base }) => base.name },
-    { name: 'tag', from: 'Name row, else the Base image is tag', value: ({ base }) => base.tag },
-    { name: 'alternative_tags', from: 'supported tag(s) note ([] when none)', value: ({ base }) => base.supportedTags },
-    { name: 'version', from: 'Runtime row', value: ({ base }) => base.runtime },
-    { name: 'digest', from: 'Digest row', value: ({ base }) => base.digest },
-    ...countRefs<PublicImageSource>(({ base }) => base.vulnerabilities, 'Vulnerabilities row')
+    {
+      name: 'name',
+      description: "The base image's repository, as the report names it.",
+      from: 'Base image is: repository',
+      value: ({ base }) => base.name
+    },
+    {
+      name: 'tag',
+      description: 'The tag the image is built on.',
+      from: 'Name row, else the Base image is tag',
+      value: ({ base }) => base.tag
+    },
+    {
+      name: 'alternative_tags',
+      description: 'Other tags of the same image that Scout says are supported.',
+      from: 'supported tag(s) note ([] when none)',
+      value: ({ base }) => base.supportedTags
+    },
+    {
+      name: 'version',
+      description: 'The runtime the base image carries, such as 22.14.0 for Node.',
+      from: 'Runtime row',
+      value: ({ base }) => base.runtime
+    },
+    { name: 'digest', description: 'The digest of the base image.', from: 'Digest row', value: ({ base }) => base.digest },
+    ...countRefs<PublicImageSource>(({ base }) => base.vulnerabilities, 'Vulnerabilities row', 'the base image')
   ]
 }
 
 export const PUBLIC_IMAGE_TAG_SCHEMA: NodeSchema<TagSource> = {
   label: PUBLIC_IMAGE_TAG,
+  description: 'A tag of a base image: the one in use, and each one Scout recommends (id `name:tag`).',
   properties: [
-    { name: 'name', from: 'Base image is: repository', value: (tag) => tag.name },
-    { name: 'tag', from: 'the tag', value: (tag) => tag.tag },
-    { name: 'alternative_tags', from: 'Also known as, merged per tag', value: (tag) => tag.alternativeTags },
-    { name: 'size', from: 'Size row or bullet', value: (tag) => tag.details.size },
-    { name: 'flavor', from: 'Flavor row or bullet, lowercased', value: (tag) => tag.details.flavor?.toLowerCase() },
-    { name: 'os', from: 'Cartography infer_image_os(tag, flavor)', value: (tag) => inferOs(tag.osTag, tag.details.flavor) },
-    { name: 'runtime', from: 'Runtime row or bullet', value: (tag) => tag.details.runtime },
-    { name: 'is_slim', from: 'Slim ✓ (or v), or "slim" in the tag', value: (tag) => isSlim(tag.osTag, tag.details.slim) },
-    ...countRefs<TagSource>((tag) => tag.vulnerabilities, 'Vulnerabilities row or column')
+    { name: 'name', description: 'The repository the tag belongs to.', from: 'Base image is: repository', value: (tag) => tag.name },
+    { name: 'tag', description: 'The tag.', from: 'the tag', value: (tag) => tag.tag },
+    {
+      name: 'alternative_tags',
+      description: 'Other tags that name the same image.',
+      from: 'Also known as, merged per tag',
+      value: (tag) => tag.alternativeTags
+    },
+    {
+      name: 'size',
+      description: 'The compressed size of the image, as Scout prints it.',
+      from: 'Size row or bullet',
+      value: (tag) => tag.details.size
+    },
+    {
+      name: 'flavor',
+      description: 'The OS flavor of the image (alpine, debian and so on).',
+      from: 'Flavor row or bullet, lowercased',
+      value: (tag) => tag.details.flavor?.toLowerCase()
+    },
+    {
+      name: 'os',
+      description: 'The OS family, inferred from the tag and the flavor.',
+      from: 'Cartography infer_image_os(tag, flavor)',
+      value: (tag) => inferOs(tag.osTag, tag.details.flavor)
+    },
+    { name: 'runtime', description: 'The runtime the tag carries.', from: 'Runtime row or bullet', value: (tag) => tag.details.runtime },
+    {
+      name: 'is_slim',
+      description: 'Whether the tag is a slim variant.',
+      from: 'Slim ✓ (or v), or "slim" in the tag',
+      value: (tag) => isSlim(tag.osTag, tag.details.slim)
+    },
+    ...countRefs<TagSource>((tag) => tag.vulnerabilities, 'Vulnerabilities row or column', 'the tag')
   ]
 }
 
 export const SCANNED_IMAGE_SCHEMA: NodeSchema<ScannedSource> = {
   label: SCANNED_IMAGE,
+  description: 'A scanned image, which Cartography does not keep (id its reference).',
   extendedOnly: true,
   properties: [
-    { name: 'reference', from: 'Target row', value: (image) => image.reference, extended: true },
-    { name: 'digest', from: 'digest row (short)', value: (image) => image.digest, extended: true }
+    {
+      name: 'reference',
+      description: 'The image reference that was scanned.',
+      from: 'Target row',
+      value: (image) => image.reference,
+      extended: true
+    },
+    {
+      name: 'digest',
+      description: "The scanned image's digest, as short as the report prints it.",
+      from: 'digest row (short)',
+      value: (image) => image.digest,
+      extended: true
+    }
   ]
 }
 
-export const BUILT_FROM_SCHEMA: RelationshipSchema = { type: 'BUILT_FROM', from: PUBLIC_IMAGE, to: PUBLIC_IMAGE_TAG, properties: [] }
+export const BUILT_FROM_SCHEMA: RelationshipSchema = {
+  type: 'BUILT_FROM',
+  description: 'The base image is that tag.',
+  from: PUBLIC_IMAGE,
+  to: PUBLIC_IMAGE_TAG,
+  properties: []
+}
 
 export const SHOULD_UPDATE_TO_SCHEMA: RelationshipSchema<UpdateSource> = {
   type: 'SHOULD_UPDATE_TO',
+  description: 'Scout recommends moving the base image to that tag.',
   from: PUBLIC_IMAGE,
   to: PUBLIC_IMAGE_TAG,
   properties: [
-    { name: 'benefits', from: 'Benefits bullets', value: ({ recommendation }) => recommendation.benefits },
+    {
+      name: 'benefits',
+      description: 'What Scout says the move brings.',
+      from: 'Benefits bullets',
+      value: ({ recommendation }) => recommendation.benefits
+    },
     ...SEVERITIES.map((severity): PropertyRef<UpdateSource> => ({
       name: `fix_${severity}`,
+      description: `How many ${severity} vulnerabilities the move removes.`,
       from: `base count minus recommended count (${severity}), when above 0`,
       value: ({ recommendation, baseVulnerabilities }) => {
         const fixes = fixCounts(baseVulnerabilities, recommendation.vulnerabilities)[severity]
         return fixes > 0 ? fixes : undefined
       }
     })),
-    { name: 'scout_kind', from: 'the table: refresh or update', value: ({ recommendation }) => recommendation.kind, extended: true }
+    {
+      name: 'scout_kind',
+      description: 'refresh (the same tag, a newer build) or update (another tag).',
+      from: 'the table: refresh or update',
+      value: ({ recommendation }) => recommendation.kind,
+      extended: true
+    }
   ]
 }
 
 export const SCOUT_BUILT_ON_SCHEMA: RelationshipSchema = {
   type: 'SCOUT_BUILT_ON',
+  description: 'The scanned image is built on that base image.',
   from: SCANNED_IMAGE,
   to: PUBLIC_IMAGE,
   properties: [],
@@ -158,19 +247,21 @@ export const RELATIONSHIPS: readonly AnyRelationshipSchema[] = [BUILT_FROM_SCHEM
 /** `(:Image)-[:BUILT_ON]->(:DockerScoutPublicImage)`, matched by digest prefix on `_ont_digest`. */
 export const IMAGE_LINK = {
   type: 'BUILT_ON',
+  description:
+    "An image your registries hold (Cartography's `Image`) is built on that base image: its digest starts with the report's short Target digest.",
   fromLabel: 'Image',
   matchProperty: '_ont_digest',
   to: PUBLIC_IMAGE,
   properties: { _sub_resource_label: 'DockerScout', _sub_resource_id: 'global' }
 } as const
 
-/** The properties an element carries in a mode, in declaration order. */
 /** What every schema has, whatever part of a report it reads. */
 interface SchemaShape {
   properties: readonly { name: string; extended?: true }[]
   extendedOnly?: boolean
 }
 
+/** The properties an element carries in a mode, in declaration order. */
 export function propertyNames(schema: SchemaShape, mode: GraphMode): readonly string[] {
   return schema.properties.filter((ref) => mode === 'extended' || !ref.extended).map((ref) => ref.name)
 }

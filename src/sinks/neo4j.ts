@@ -241,7 +241,7 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function describeError(error: unknown, settings: Neo4jSettings): string {
-  // settings.ts refuses a URI holding user information, so it is safe to show as it is.
+  // settings/neo4j.ts refuses a URI holding user information, so it is safe to show as it is.
   const where = settings.uri
   const code = errorCode(error)
   let message: string
