@@ -11,7 +11,7 @@ import { RunLedger } from '../../src/ledger.js'
 import { COMMENT_LIMIT, commentMarker, legacyCommentMarker, publishComment, type CommentTarget } from '../../src/github/comment.js'
 import type { RecommendationEntry } from '../../src/types/entry.js'
 import { buildSettings } from '../../src/settings/index.js'
-import { useGithubApi } from '../kit/services/github-api.js'
+import { FAST_GITHUB, RATE_LIMITS, useGithubApi } from '../kit/services/github-api.js'
 import { CARTOGRAPHY, fixture } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import { entryFrom } from '../kit/entries.js'
@@ -33,12 +33,12 @@ describe('the sticky pull-request comment', () => {
 
   it('creates one comment, then finds it across pages and updates it in place', async () => {
     const recorded = recordingHost()
-    await publishComment(target(), images, 'first summary', recorded.host)
+    await publishComment(target(), images, 'first summary', recorded.host, FAST_GITHUB)
     expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
     expect(api.comments.at(-1)?.body).toBe(`${commentMarker(github(), 'null')}\nfirst summary`)
 
     api.calls.length = 0
-    await publishComment(target(), images, 'second summary', recorded.host)
+    await publishComment(target(), images, 'second summary', recorded.host, FAST_GITHUB)
     expect(api.calls.map((call) => call.method)).toEqual(['GET', 'GET', 'PATCH'])
     expect(api.comments).toHaveLength(4)
     expect(api.comments.at(-1)?.body).toContain('second summary')
@@ -47,17 +47,23 @@ describe('the sticky pull-request comment', () => {
 
   it('keeps one comment per job and leg, so matrix legs do not overwrite one another', async () => {
     const recorded = recordingHost()
-    await publishComment(target({ leg: 'shard 1/2' }), ['a:1'], 'leg one', recorded.host)
-    await publishComment(target({ leg: 'shard 2/2' }), ['b:1'], 'leg two', recorded.host)
-    await publishComment(target({ github: { ...github(), job: 'other' }, leg: 'shard 1/2' }), ['a:1'], 'other job', recorded.host)
+    await publishComment(target({ leg: 'shard 1/2' }), ['a:1'], 'leg one', recorded.host, FAST_GITHUB)
+    await publishComment(target({ leg: 'shard 2/2' }), ['b:1'], 'leg two', recorded.host, FAST_GITHUB)
+    await publishComment(
+      target({ github: { ...github(), job: 'other' }, leg: 'shard 1/2' }),
+      ['a:1'],
+      'other job',
+      recorded.host,
+      FAST_GITHUB
+    )
     expect(api.comments.slice(3).map((comment) => comment.body.split('\n')[1])).toEqual(['leg one', 'leg two', 'other job'])
     expect(new Set(api.comments.slice(3).map((comment) => comment.body.split('\n')[0])).size).toBe(3)
   })
 
   it('follows the pull request: a changed image list updates the one comment', async () => {
     const recorded = recordingHost()
-    await publishComment(target(), ['a:1'], 'before', recorded.host)
-    await publishComment(target(), ['a:1', 'new:2'], 'after', recorded.host)
+    await publishComment(target(), ['a:1'], 'before', recorded.host, FAST_GITHUB)
+    await publishComment(target(), ['a:1', 'new:2'], 'after', recorded.host, FAST_GITHUB)
     const ours = api.comments.filter((comment) => comment.body.startsWith('<!-- scout-graph-action'))
     expect(ours.map((comment) => comment.body.split('\n')[1])).toEqual(['after'])
   })
@@ -68,7 +74,7 @@ describe('the sticky pull-request comment', () => {
       { id: 51, body: `${legacyCommentMarker(github(), ['gone:1'])}\nolder summary` }
     )
     const recorded = recordingHost()
-    await publishComment(target(), images, 'new summary', recorded.host)
+    await publishComment(target(), images, 'new summary', recorded.host, FAST_GITHUB)
     expect(api.calls.filter((call) => call.method === 'POST' && call.url.startsWith('/repos'))).toEqual([])
     expect(api.comments.find((comment) => comment.id === 50)?.body).toBe(`${commentMarker(github(), 'null')}\nnew summary`)
     expect(api.minimized).toEqual(['node-51'])
@@ -127,11 +133,81 @@ describe('the sticky pull-request comment', () => {
     expect(api.calls.filter((call) => call.url.startsWith('/repos/o/r/issues?'))).toEqual([])
   })
 
+  const fast = FAST_GITHUB
+  const ours = () => api.comments.filter((comment) => comment.body.startsWith('<!-- scout-graph-action:comment'))
+  const warnings = (recorded: ReturnType<typeof recordingHost>) => recorded.warnings.map((warning) => warning.message)
+
+  it('waits out a secondary rate limit as GitHub asks (retry-after), then writes the comment', async () => {
+    api.faults.push({ method: 'GET', path: /\/comments$/, answer: RATE_LIMITS.secondary(1) })
+    const recorded = recordingHost()
+    expect(await publishComment(target(), images, 'after the wait', recorded.host, fast)).toMatch(/issuecomment-/)
+    expect(ours().map((comment) => comment.body.split('\n')[1])).toEqual(['after the wait'])
+    expect(recorded.lines.some((line) => /secondary rate limit on GET .*: waiting 1 s, as GitHub asks/.test(line))).toBe(true)
+    expect(warnings(recorded)).toEqual([])
+  })
+
+  it('gives up on a primary rate limit that outlasts its bound, and says so instead of blaming permissions', async () => {
+    api.faults.push({ method: 'GET', path: /\/comments$/, times: 10, answer: RATE_LIMITS.primary(30) })
+    const recorded = recordingHost()
+    expect(await publishComment(target(), images, 'x', recorded.host, fast)).toBeUndefined()
+    expect(warnings(recorded)).toEqual([
+      'comment: not written to pull request #7: GitHub rate-limited the token, and the call gave up after 0 s; the job summary has the same text'
+    ])
+    // A reset 30 s away is past the 2 s bound: one call, no wait.
+    expect(api.calls.filter((call) => call.method === 'GET')).toHaveLength(1)
+  })
+
+  it("retries a 502 and a 503 on the update, so the pull request does not keep the last run's comment", async () => {
+    await publishComment(target(), images, 'first', recordingHost().host, fast)
+    api.faults.push({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, answer: { status: 502, message: 'Bad Gateway' } })
+    api.faults.push({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, answer: { status: 503, message: 'Service Unavailable' } })
+    const recorded = recordingHost()
+    await publishComment(target(), images, 'second', recorded.host, fast)
+    expect(api.calls.filter((call) => call.method === 'PATCH')).toHaveLength(3)
+    expect(ours().map((comment) => comment.body.split('\n')[1])).toEqual(['second'])
+    expect(warnings(recorded)).toEqual([])
+  })
+
+  it('creates the comment again when it was deleted between the list and the update (404 on PATCH)', async () => {
+    await publishComment(target(), images, 'first', recordingHost().host, fast)
+    const deleteIt = () => void (api.comments = api.comments.filter((comment) => !comment.body.startsWith('<!-- scout-graph-action')))
+    api.faults.push({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, answer: deleteIt })
+    const recorded = recordingHost()
+    expect(await publishComment(target(), images, 'again', recorded.host, fast)).toMatch(/issuecomment-/)
+    expect(ours().map((comment) => comment.body.split('\n')[1])).toEqual(['again'])
+    expect(recorded.lines.at(-1)).toMatch(/^Created the pull-request comment/)
+    expect(warnings(recorded)).toEqual([])
+  })
+
+  it('stops waiting for a GitHub that does not answer, and says the write may have landed; the next run converges on one comment', async () => {
+    api.faults.push({ method: 'POST', path: /\/issues\/7\/comments$/, answer: 'write-then-hang' })
+    const recorded = recordingHost()
+    expect(await publishComment(target(), images, 'lost answer', recorded.host, fast)).toBeUndefined()
+    expect(warnings(recorded)).toEqual([
+      'comment: not written to pull request #7: GitHub did not answer in 0.3 s, so the write may or may not have landed (the next run finds it again); the job summary has the same text'
+    ])
+    // The create is never repeated blindly: one POST, one comment.
+    expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1)
+    expect(ours()).toHaveLength(1)
+    await publishComment(target(), images, 'next run', recordingHost().host, fast)
+    expect(ours().map((comment) => comment.body.split('\n')[1])).toEqual(['next run'])
+  })
+
+  it('gives up on a list that never answers within its bound: a timeout per request, retried, never 300 s', async () => {
+    api.faults.push({ method: 'GET', path: /\/comments$/, times: 10, answer: 'hang' })
+    const recorded = recordingHost()
+    expect(await publishComment(target(), images, 'x', recorded.host, fast)).toBeUndefined()
+    // A read is safe to repeat: tried 1 + 2 times, each cut at 0.3 s.
+    expect(api.calls.filter((call) => call.method === 'GET')).toHaveLength(3)
+    expect(warnings(recorded)[0]).toMatch(/GitHub did not answer in 0\.3 s/)
+    expect(JSON.stringify(recorded)).not.toContain('ghs_commentToken0451')
+  })
+
   it('warns and goes on when GitHub refuses (a fork: 403; too long: 422)', async () => {
     for (const status of [403, 422]) {
       api.refuseWith = status
       const recorded = recordingHost()
-      await expect(publishComment(target(), images, 'x', recorded.host)).resolves.toBeUndefined()
+      await expect(publishComment(target(), images, 'x', recorded.host, FAST_GITHUB)).resolves.toBeUndefined()
       expect(recorded.warnings.map((warning) => warning.message)).toEqual([
         status === 403
           ? 'comment: not written to pull request #7: the token may not write to this pull request (a fork, or no `pull-requests: write` permission); the job summary has the same text'

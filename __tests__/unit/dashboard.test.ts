@@ -11,7 +11,7 @@ import type { RecommendationEntry } from '../../src/types/entry.js'
 import { failedEntry, outdatedEntry, upToDateEntry } from '../kit/entries.js'
 import { recordingHost } from '../kit/host.js'
 import { renderGfm, visibleText } from '../kit/render.js'
-import { useGithubApi } from '../kit/services/github-api.js'
+import { FAST_GITHUB, RATE_LIMITS, useGithubApi } from '../kit/services/github-api.js'
 
 const FIRST: RecommendationEntry[] = [
   outdatedEntry('app:1', 'node:20', [0, 0, 3, 0], [{ tag: '22', counts: [0, 0, 0, 0] }]),
@@ -50,7 +50,7 @@ describe('the dashboard issue', () => {
     const context = { marker, at, run: runId, runUrl: `https://github.com/o/r/actions/runs/${runId}` }
     return {
       recorded,
-      written: publishDashboard(target, (previous) => renderDashboard(entries, previous, context), recorded.host)
+      written: publishDashboard(target, (previous) => renderDashboard(entries, previous, context), recorded.host, FAST_GITHUB)
     }
   }
   const dashboards = () => api.issues.filter((issue) => issue.body.startsWith('<!-- scout-graph-action:dashboard'))
@@ -235,6 +235,26 @@ describe('the dashboard issue', () => {
     await write(many.slice(0, 10)).written
     expect(dashboards()[0].body).not.toContain('Joined the list')
     expect(dashboards()[0].body).toContain('Left the list')
+  })
+
+  it('retries a 503 on the rewrite and waits out a secondary rate limit on the list: one dashboard, no warning', async () => {
+    await write(FIRST).written
+    api.faults.push({ method: 'GET', path: /^\/repos\/o\/r\/issues$/, answer: RATE_LIMITS.secondary(1) })
+    api.faults.push({ method: 'PATCH', path: /^\/repos\/o\/r\/issues\/\d+$/, answer: { status: 503, message: 'Service Unavailable' } })
+    const { recorded, written } = write(SECOND)
+    expect(await written).toBe('https://github.com/o/r/issues/103')
+    expect(dashboards()).toHaveLength(1)
+    expect(dashboards()[0].body).toContain('Joined the list')
+    expect(recorded.warnings).toEqual([])
+  })
+
+  it('says a rate limit is a rate limit, not a missing permission, when it gives up', async () => {
+    api.faults.push({ method: 'GET', path: /^\/repos\/o\/r\/issues$/, times: 5, answer: RATE_LIMITS.primary(600) })
+    const { recorded, written } = write(FIRST)
+    expect(await written).toBeUndefined()
+    expect(recorded.warnings.map((warning) => warning.message)).toEqual([
+      'dashboard: not written: GitHub rate-limited the token, and the call gave up after 0 s; the job summary has the same tables'
+    ])
   })
 
   it('warns and goes on without permission (403), a missing repository (404) or a refused body (422)', async () => {

@@ -71,6 +71,42 @@ describe('Windows PowerShell captures', () => {
     })
   }
 
+  /**
+   * The block Windows PowerShell 5.1 wraps around a native command's stderr, in the console's language: its
+   * letters are real (PowerShell writes them), not Scout's UTF-8 misread. Each with the code page of its console.
+   */
+  const nativeCommandErrors = [
+    ['cp850', 'es', 'En línea: 1 Carácter: 87'],
+    ['cp850', 'fr', 'Au caractère Ligne:1 : 1'],
+    ['cp850', 'de', 'In Zeile:1 Zeichen:1'],
+    ['cp850', 'pt', 'Na linha:1 caractere:1'],
+    ['cp858', 'es', 'En línea: 1 Carácter: 87'],
+    ['cp1252', 'fr', 'Au caractère Ligne:1 : 1'],
+    ['cp437', 'en', 'At line:1 char:1'],
+    ['cp852', 'cs', 'Na řádku:1 znak:1'],
+    ['cp852', 'pl', 'W wierszu:1 znak:1 – błąd'],
+    ['cp1250', 'hu', 'Hely sor:1 karakter:1 – hibás']
+  ] as const
+  for (const [codePage, language, where] of nativeCommandErrors) {
+    it(`reads a ${codePage} capture with PowerShell's error block in ${language}, keeping its real letters`, () => {
+      const original = fixture(WILD, 'vitkhab-node22-local-prefix.txt')
+      const block = [
+        'docker : Analyzing image...',
+        where,
+        '+ docker scout recommendations node:22 > report.txt',
+        '+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+        '    + CategoryInfo          : NotSpecified: (Analyzing image...:String) [], RemoteException',
+        '    + FullyQualifiedErrorId : NativeCommandError',
+        ''
+      ].join('\r\n')
+      // PowerShell writes its own block as text; Scout's stdout went through the console's code page.
+      const consoleText = block + iconv.decode(original, codePage).replace(/\r?\n/g, '\r\n')
+      const capture = iconv.encode(consoleText, 'utf16le', { addBOM: true })
+      const report = parseReport(capture)
+      expect(report).toEqual(parseReport(original))
+    })
+  }
+
   it('reads UTF-16 of a report whose box drawing survived (PowerShell 7, a UTF-8 console)', () => {
     const original = fixture(WILD, 'vitkhab-node22-local-prefix.txt')
     const utf16 = iconv.encode(original.toString('utf8').replace(/\n/g, '\r\n'), 'utf16le', { addBOM: true })
@@ -200,5 +236,68 @@ describe('every real report cut at any line', () => {
       }
     }
     expect(cuts).toBeGreaterThan(500)
+  })
+})
+
+describe('reports copied from a workflow log', () => {
+  const stamp = (index: number) => `2026-11-30T05:00:${String(index % 60).padStart(2, '0')}.${String(1234567 + index).slice(0, 7)}Z`
+  for (const [dir, name] of [
+    [WILD, 'vitkhab-node22-local-prefix.txt'],
+    [CARTOGRAPHY, 'ecr-recommendation-report.txt'],
+    [WILD, 'lab8-node22-alpine-slim-plus-deltas.txt']
+  ] as const) {
+    it(`reads ${name} with the runner's timestamp on every line and the log's group lines around it`, () => {
+      const original = fixture(dir, name).toString('utf8')
+      const logged = [
+        '##[group]Run docker scout recommendations ghcr.io/acme/api:1',
+        'docker scout recommendations ghcr.io/acme/api:1',
+        'shell: /usr/bin/bash -e {0}',
+        '##[endgroup]',
+        ...original.split('\n'),
+        '##[group]Run actions/upload-artifact@v4',
+        '##[endgroup]'
+      ]
+        .map((line, index) => `${stamp(index)} ${line}`)
+        .join('\n')
+      expect(parseReport(logged)).toEqual(parseReport(original))
+    })
+  }
+
+  it('leaves a report alone whose own lines merely start with a date', () => {
+    const original = fixture(WILD, 'vitkhab-node22-local-prefix.txt').toString('utf8')
+    expect(parseReport(`note written 2026-11-30T05:00:00Z\n${original}`)).toEqual(parseReport(original))
+  })
+})
+
+describe("Scout's failure saved in place of a report", () => {
+  const panic = [
+    'panic: runtime error: invalid memory address or nil pointer dereference',
+    '[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1b1c4f5]',
+    '',
+    'goroutine 1 [running]:',
+    'github.com/docker/scout-cli-plugin/internal/commands/recommendations.(*options).run(0xc000500000)',
+    '\t/go/src/github.com/docker/scout-cli-plugin/internal/commands/recommendations/recommendations.go:123 +0x3f5',
+    ''
+  ].join('\n')
+  it('is a failed scan, naming the panic, never a file that is merely not a report', () => {
+    const report = parseReport(`    ✓ SBOM of image already cached, 217 packages indexed\n${panic}`)
+    expect(report).toMatchObject({
+      status: 'scout-error',
+      reason: 'Scout failed instead of writing a report: panic: runtime error: invalid memory address or nil pointer dereference'
+    })
+    const entry = toEntry({ source: 'crash.txt', parsed: report })
+    expect(entry).toMatchObject({ status: 'failed', error: expect.stringContaining('panic: runtime error') as unknown })
+  })
+
+  it('takes an ERROR line at the top for a failed scan, and prose that mentions errors for no report', () => {
+    expect(parseReport('    ✓ Pulled\nERROR image not found: registry.example.test/app:9\n')).toMatchObject({
+      status: 'scout-error',
+      reason: 'Scout failed instead of writing a report: ERROR image not found: registry.example.test/app:9'
+    })
+    expect(
+      parseReport('Error: unknown flag: --outptu\nUsage:\n  docker scout recommendations [IMAGE|DIRECTORY|ARCHIVE] [flags]\n').status
+    ).toBe('scout-error')
+    const notes = ['# Notes', '', ...Array.from({ length: 30 }, (_, i) => `line ${i}`), 'ERROR handling is described below.'].join('\n')
+    expect(parseReport(notes).status).toBe('not-a-report')
   })
 })

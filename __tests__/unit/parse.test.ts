@@ -177,9 +177,9 @@ describe('reports from the wild', () => {
 })
 
 describe('what is not a report', () => {
-  it('recognises Scout error output', () => {
+  it('recognises Scout error output as a failed scan (the contract: status failed, counted by fail-on error)', () => {
     expect(parseReport('ERROR   Status: unauthorized, Code: 1\n')).toMatchObject({
-      status: 'not-a-report',
+      status: 'scout-error',
       reason: expect.stringMatching(/unauthorized/)
     })
     expect(parseReport('    ! Error: image has no base image\n')).toMatchObject({ status: 'no-base-image' })

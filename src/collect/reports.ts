@@ -58,7 +58,12 @@ export async function readScannedReports(scanned: readonly ImageOutcome[], outpu
       } catch (error) {
         return failed(`the report Scout wrote could not be parsed (a bug: please report it): ${errorLine(error)}`)
       }
-      if (parsed.status === 'not-a-report' || parsed.status === 'undecodable' || parsed.status === 'incomplete') {
+      if (
+        parsed.status === 'not-a-report' ||
+        parsed.status === 'undecodable' ||
+        parsed.status === 'incomplete' ||
+        parsed.status === 'scout-error'
+      ) {
         return failed(`docker scout exited 0 but the report cannot be used (${parsed.reason ?? parsed.status})`)
       }
       return { ...outcome, parsed }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import type { Host } from '../host.js'
 import type { GithubContext } from '../types/settings.js'
-import { githubClient, refusal, repositoryParams } from './client.js'
+import { githubClient, GITHUB_LIMITS, ONCE, repositoryParams, type GithubLimits } from './client.js'
 import { dataOf, findMarked, writeMarked } from './marked.js'
 
 /** GitHub refuses a comment body over 65,536 characters; the marker takes some of them. */
@@ -42,14 +42,16 @@ export async function publishComment(
   target: CommentTarget,
   images: readonly string[],
   markdown: string,
-  host: Host
+  host: Host,
+  limits: GithubLimits = GITHUB_LIMITS
 ): Promise<string | undefined> {
   const { github, pullRequest } = target
   const params = repositoryParams(target.repository)
   const marker = commentMarker(github, target.leg)
   const legacy = legacyCommentMarker(github, images)
   const body = `${marker}\n${markdown}`
-  const octokit = await githubClient(target.token, github)
+  const client = await githubClient(target.token, github, host, limits)
+  const { octokit } = client
   try {
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { ...params, issue_number: pullRequest, per_page: 100 })
     // An earlier version's comment for the same image set becomes this one; every comment is read, for the stale ones.
@@ -60,7 +62,7 @@ export async function publishComment(
     })
     const written = await writeMarked(found, {
       update: async (comment) => (await octokit.rest.issues.updateComment({ ...params, comment_id: comment.id, body })).data,
-      create: async () => (await octokit.rest.issues.createComment({ ...params, issue_number: pullRequest, body })).data
+      create: async () => (await octokit.rest.issues.createComment({ ...params, issue_number: pullRequest, body, ...ONCE })).data
     })
     host.info(`${written.created ? 'Created' : 'Updated'} the pull-request comment ${written.url}`)
     // Earlier versions' comments for other image sets would stay, stale: they are folded away as outdated.
@@ -72,7 +74,7 @@ export async function publishComment(
     }
     return written.url
   } catch (error) {
-    const why = refusal(error, 'to this pull request', 'pull-requests: write')
+    const why = client.problem(error, 'to this pull request', 'pull-requests: write')
     host.warning(`comment: not written to pull request #${pullRequest}: ${why}; the job summary has the same text`)
     return undefined
   }

@@ -5,7 +5,7 @@
  */
 import type { Host } from '../host.js'
 import type { GithubContext } from '../types/settings.js'
-import { githubClient, refusal, repositoryParams } from './client.js'
+import { githubClient, GITHUB_LIMITS, ONCE, repositoryParams, type GithubLimits } from './client.js'
 import { dataOf, findMarked, writeMarked } from './marked.js'
 
 /** Authors without write access: a look-alike issue of theirs is never taken for the dashboard. */
@@ -34,10 +34,12 @@ interface ListedIssue {
 export async function publishDashboard(
   target: DashboardTarget,
   render: (previousBody: string | undefined) => string,
-  host: Host
+  host: Host,
+  limits: GithubLimits = GITHUB_LIMITS
 ): Promise<string | undefined> {
   const params = repositoryParams(target.repository)
-  const octokit = await githubClient(target.token, target.github)
+  const client = await githubClient(target.token, target.github, host, limits)
+  const { octokit } = client
   try {
     // The dashboard is rewritten on every run, so sorting by update finds it on the first page.
     const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
@@ -64,12 +66,12 @@ export async function publishDashboard(
     const body = render(found?.body ?? undefined)
     const written = await writeMarked(found, {
       update: async (issue) => (await octokit.rest.issues.update({ ...params, issue_number: issue.number, body })).data,
-      create: async () => (await octokit.rest.issues.create({ ...params, title: target.title, body })).data
+      create: async () => (await octokit.rest.issues.create({ ...params, title: target.title, body, ...ONCE })).data
     })
     host.info(`${written.created ? 'Created' : 'Updated'} the dashboard issue ${written.url}`)
     return written.url
   } catch (error) {
-    host.warning(`dashboard: not written: ${refusal(error, 'issues here', 'issues: write')}; the job summary has the same tables`)
+    host.warning(`dashboard: not written: ${client.problem(error, 'issues here', 'issues: write')}; the job summary has the same tables`)
     return undefined
   }
 }

@@ -31,13 +31,22 @@ export async function findMarked<T>(search: MarkedSearch<T>): Promise<{ found?: 
   return { seen }
 }
 
-/** Updates what was found, or creates it; says which. */
+/**
+ * Updates what was found, or creates it; says which. One deleted between the list and the update (404) is
+ * created again, so a run never ends with none.
+ */
 export async function writeMarked<T>(
   found: T | undefined,
   write: { update(item: T): Promise<Written>; create(): Promise<Written> }
 ): Promise<{ url: string; created: boolean }> {
-  const written = found === undefined ? await write.create() : await write.update(found)
-  return { url: written.html_url, created: found === undefined }
+  if (found !== undefined) {
+    try {
+      return { url: (await write.update(found)).html_url, created: false }
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error
+    }
+  }
+  return { url: (await write.create()).html_url, created: true }
 }
 
 /** The items of an Octokit page iterator. */

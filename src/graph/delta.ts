@@ -74,7 +74,7 @@ export interface IngestedReport {
 
 export function reportOutcome(parsed: ParsedReport): ReportOutcome {
   if (parsed.status === 'report') return 'parsed'
-  return parsed.status === 'undecodable' || parsed.status === 'incomplete' ? 'failed' : 'skipped'
+  return parsed.status === 'undecodable' || parsed.status === 'incomplete' || parsed.status === 'scout-error' ? 'failed' : 'skipped'
 }
 
 /**

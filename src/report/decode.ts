@@ -45,25 +45,82 @@ function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 }
 
 /**
- * Text that has no box drawing but holds `│` as some code page misread it is re-encoded in that code
- * page and decoded as UTF-8. The repair must be lossless and give valid UTF-8, or the file is refused.
+ * Text that has no box drawing but holds `│` as some code page misread it is repaired through that code
+ * page, run by run: a run of non-ASCII characters whose bytes in that code page hold UTF-8 sequences is
+ * mojibake, and those sequences are decoded; a run without one is real text PowerShell wrote in its own
+ * language (its `NativeCommandError` block: `En línea: 1 Carácter: 87`), kept as it is. A run that mixes
+ * mojibake with a character the console could not have shown is damage, and the code page is refused; a
+ * text that no code page repairs into box drawing is refused.
  */
 function repairMojibake(decoded: string): Decoded {
   const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded
   if (text.includes('│')) return { text }
   const suspects = CONSOLE_CODE_PAGES.filter((codePage) => text.includes(BAR_MOJIBAKE.get(codePage) ?? '│'))
   if (suspects.length === 0) return { text }
-  for (const codePage of suspects) {
-    const bytes = iconv.encode(text, codePage)
-    if (iconv.decode(bytes, codePage) !== text) continue
-    try {
-      const repaired = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-      if (repaired.includes('│')) return { text: repaired }
-    } catch {
-      // Not this code page.
-    }
+  // The code pages whose repertoire misses the fewest characters of the text first: `│` reads the same
+  // through several (850 and 852), and only the console's own holds all of its mojibake.
+  const nonAscii = new Set<string>()
+  for (const ch of text) if (ch.charCodeAt(0) >= 0x80) nonAscii.add(ch)
+  const missing = new Map(suspects.map((codePage) => [codePage, [...nonAscii].filter((ch) => !byteOf(codePage).has(ch)).length]))
+  for (const codePage of [...suspects].sort((a, b) => (missing.get(a) ?? 0) - (missing.get(b) ?? 0))) {
+    const repaired = repairRuns(text, byteOf(codePage))
+    if (repaired?.includes('│')) return { text: repaired }
   }
   return {
     error: `box drawing mis-decoded through a console code page (${suspects.join(', ')}) that cannot be undone losslessly`
+  }
+}
+
+const BYTES_OF = new Map<string, Map<string, number>>()
+
+/** Each character of a single-byte code page, and the byte it stands for. */
+function byteOf(codePage: string): Map<string, number> {
+  let table = BYTES_OF.get(codePage)
+  if (table === undefined) {
+    const chars = iconv.decode(Buffer.from(Array.from({ length: 128 }, (_, i) => i + 128)), codePage)
+    table = new Map([...chars].map((ch, i) => [ch, i + 128]))
+    BYTES_OF.set(codePage, table)
+  }
+  return table
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Every run of non-ASCII characters, with each UTF-8 sequence its bytes hold decoded and the rest kept; undefined on damage. */
+function repairRuns(text: string, table: ReadonlyMap<string, number>): string | undefined {
+  let damaged = false
+  const repaired = text.replace(/[^\x00-\x7f]+/g, (run) => {
+    const chars = [...run]
+    const bytes = chars.map((ch) => table.get(ch) ?? -1)
+    let out = ''
+    for (let i = 0; i < chars.length;) {
+      const length = sequenceLength(bytes[i])
+      const sequence = bytes.slice(i, i + length)
+      const decoded = length > 1 && sequence.length === length && sequence.every((byte) => byte >= 0) ? utf8(sequence) : undefined
+      if (decoded === undefined) out += chars[i++]
+      else {
+        out += decoded
+        i += length
+      }
+    }
+    if (out !== run && bytes.includes(-1)) damaged = true
+    return out
+  })
+  return damaged ? undefined : repaired
+}
+
+/** How many bytes a UTF-8 sequence that starts with this byte has (1 when it starts none). */
+function sequenceLength(lead: number): number {
+  if (lead >= 0xc2 && lead <= 0xdf) return 2
+  if (lead >= 0xe0 && lead <= 0xef) return 3
+  if (lead >= 0xf0 && lead <= 0xf4) return 4
+  return 1
+}
+
+function utf8(bytes: number[]): string | undefined {
+  try {
+    return UTF8.decode(Uint8Array.from(bytes))
+  } catch {
+    return undefined
   }
 }

@@ -96,10 +96,22 @@ function notAReport(text: string, lines?: string[]): ParsedReport {
   ) {
     return rejected('incomplete', `incomplete report: the report header is there but no "${BASE_LINE}" line (a capture cut short?)`)
   }
-  const error = /^[ \t]*(?:ERROR|panic:|Error:|level=error)/m.exec(text)
-  if (error !== null)
-    return rejected('not-a-report', `Scout error output, not a report: ${lineAround(text, error.index + error[0].length)}`)
+  const error = scoutError(text)
+  if (error !== undefined) return rejected('scout-error', `Scout failed instead of writing a report: ${error}`)
   return rejected('not-a-report', `no "${BASE_LINE}" line: not a docker scout recommendations report`)
+}
+
+/**
+ * Scout's own failure, when the text is that: a Go panic anywhere (its trace follows it), or an error line
+ * as Scout, Cobra or logrus print it near the top (where `docker scout … > file 2>&1` puts it). Prose that
+ * merely mentions an error further down stays a file that is not a report.
+ */
+function scoutError(text: string): string | undefined {
+  const panic = /^panic: /m.exec(text)
+  if (panic !== null) return lineAround(text, panic.index)
+  const head = text.split('\n', 20).join('\n')
+  const error = /^[ \t]*(?:ERROR\b|Error: |level=error\b|time="[^"]*" level=(?:error|fatal)\b)/m.exec(head)
+  return error === null ? undefined : lineAround(head, error.index + error[0].length)
 }
 
 /** The line holding `index`, trimmed and cut to a readable length. */

@@ -63,6 +63,8 @@ export type ReportStatus =
   | 'unidentified-base'
   /** Scout's `image has no base image` error text instead of a report. */
   | 'no-base-image'
+  /** Docker Scout's own error output saved in place of a report (a Go panic, an `ERROR` line): a failed scan. */
+  | 'scout-error'
   /** Anything else: skipped, with a reason. */
   | 'not-a-report'
   /** A header and a base image but no whole Refresh or Change section (a capture cut short): an error. */

@@ -9,6 +9,7 @@ const STATUS: Record<ParsedReport['status'], EntryStatus> = {
   'unidentified-base': 'no-base-image',
   'no-base-image': 'no-base-image',
   'not-a-report': 'not-a-report',
+  'scout-error': 'failed',
   incomplete: 'failed',
   undecodable: 'failed'
 }

@@ -1,11 +1,13 @@
 /**
  * A local stand-in for the part of GitHub's REST API the action calls: the comments of one pull request
  * (`o/r#7`) and the repository's issues, listed in small pages (so pagination is exercised), created and
- * updated. It records every call.
+ * updated. It records every call, and answers the faults a test queues the way GitHub answers them: rate
+ * limits with GitHub's headers and messages, 5xx, an answer that never comes (before or after the write).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
+import type { GithubLimits } from '../../../src/github/client.js'
 import type { GithubContext } from '../../../src/types/settings.js'
 
 export interface ApiCall {
@@ -15,7 +17,40 @@ export interface ApiCall {
   body?: unknown
 }
 
+/** A fault for the next `times` calls (default 1) that match the method and path. */
+export interface Fault {
+  method: string
+  path: RegExp
+  times?: number
+  /**
+   * An answer instead of the real one; `hang`: no answer at all; `write-then-hang`: the call does its work,
+   * and the answer never comes; a function: runs first (a change made meanwhile), then the call goes on.
+   */
+  answer: { status: number; headers?: Record<string, string>; message: string } | 'hang' | 'write-then-hang' | (() => void)
+}
+
+/** GitHub's answers to a token over its limits (REST API docs, "Rate limits for the REST API"). */
+export const RATE_LIMITS = {
+  secondary: (retryAfter = 1) => ({
+    status: 403,
+    headers: { 'retry-after': String(retryAfter), 'x-ratelimit-remaining': '4900', 'x-ratelimit-limit': '5000' },
+    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+  }),
+  primary: (resetInSeconds = 1) => ({
+    status: 403,
+    headers: {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': '5000',
+      'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds)
+    },
+    message: 'API rate limit exceeded for installation ID 1234.'
+  })
+}
+
 export interface GithubApiStandIn {
+  /** Queued faults, consumed in order of matching. */
+  faults: Fault[]
   url: string
   calls: ApiCall[]
   comments: { id: number; body: string }[]
@@ -55,6 +90,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiStandIn> {
   const api: GithubApiStandIn = {
     url: '',
+    faults: [],
     calls: [],
     comments: [],
     issues: [],
@@ -74,8 +110,13 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
         ...(number === 2 ? { pullRequest: true } : {})
       }))
       delete api.refuseWith
+      api.faults.length = 0
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
   }
   const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://x')
@@ -86,9 +127,20 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
       ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
       ...(text ? { body: JSON.parse(text) } : {})
     })
+    const fault = api.faults.find((candidate) => candidate.method === request.method && candidate.path.test(url.pathname))
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1
+      if (fault.times <= 0) api.faults.splice(api.faults.indexOf(fault), 1)
+    }
+    const answer = fault?.answer
+    if (answer === 'hang') return
+    if (typeof answer === 'function') answer()
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
+      if (answer === 'write-then-hang') return
       response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(data))
     }
+    if (typeof answer === 'object')
+      return send(answer.status, { message: answer.message, documentation_url: 'https://docs.github.com/rest' }, answer.headers)
     if (api.refuseWith)
       return send(api.refuseWith, { message: api.refuseWith === 403 ? 'Resource not accessible by integration' : 'Validation Failed' })
     if (request.method === 'POST' && url.pathname === '/graphql') {
@@ -208,4 +260,15 @@ export function useGithubApi(commentLimit?: number): { api: GithubApiStandIn; gi
       ...extra
     })
   }
+}
+
+/** GitHub's limits shrunk to test time: 0.3 s without an answer, 10 ms backoff, rate-limit waits up to 2 s, writes unspaced. */
+export const FAST_GITHUB: GithubLimits = {
+  timeoutMs: 300,
+  retries: 2,
+  retryBaseMs: 10,
+  maxRateLimitWaitSeconds: 2,
+  rateLimitRetries: 2,
+  writeIntervalMs: 0,
+  notificationIntervalMs: 0
 }
