@@ -4,7 +4,7 @@
  * give the graph this action pushes directly.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {
@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/pipeline.js'
-import { reportFileName } from '../../src/types/report-names.js'
+import { matchReportFiles } from '../../src/report/files.js'
 import { buildSettings } from '../../src/settings/index.js'
 import { CARTOGRAPHY, runAction, WILD } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
@@ -77,7 +77,6 @@ const BAD_UTF8 = path.join(CARTOGRAPHY, 'variant-invalid-utf8-bad-report.bin')
 const VITKHAB = ['vitkhab-node22-local-prefix.txt', 'vitkhab-node22-slim-local-prefix.txt', 'vitkhab-node23-slim-local-prefix.txt'].map(
   (name) => path.join(WILD, name)
 )
-const keyOf = (prefix: string, image: string) => `${prefix}${reportFileName(image)}`
 
 describe('uploading the reports', () => {
   it('puts one object per image under the prefix, as text, with the SHA-256 of its bytes for the server to check', async () => {
@@ -95,8 +94,9 @@ describe('uploading the reports', () => {
       process.env.AWS_ENDPOINT_URL_S3 = moto.endpoint
       proxy.server.close()
     }
-    const ecrKey = keyOf('nightly/', 'registry.example.test/example/app:1.2.3')
-    expect(await keys(bucket)).toEqual([ecrKey, keyOf('nightly/', 'registry.example.test:5000/example/app:1.2.3')].sort())
+    // A report read from a file keeps its name below the folder it was read from, as Cartography reads that folder.
+    const ecrKey = 'nightly/ecr-recommendation-report.txt'
+    expect(await keys(bucket)).toEqual([ecrKey, 'nightly/variant-crlf-registry-port-report.txt'])
 
     const body = await readFile(ECR)
     expect(sent.get(`/${bucket}/${ecrKey}`)).toBe(createHash('sha256').update(body).digest('base64'))
@@ -118,16 +118,18 @@ describe('uploading the reports', () => {
       }
     )
     expect(result.code, result.stdout).toBe(0)
-    expect(await keys(bucket)).toEqual([keyOf('bundle/', 'registry.example.test/example/app:1.2.3')])
+    expect(await keys(bucket)).toEqual(['bundle/ecr-recommendation-report.txt'])
   })
 
-  it('overwrites the previous report of the same image', async () => {
+  it('overwrites the previous report of the same file, and of the same scanned image', async () => {
     const bucket = await newBucket()
-    await run({ reports: ECR, 's3-uri': `s3://${bucket}/r/` })
-    const newer = path.join(await mkdtemp(path.join(os.tmpdir(), 'sg-newer-')), 'app.txt')
-    await writeFile(newer, (await readFile(ECR, 'utf8')).replace('ecr000000000000', 'abcdef012345'))
-    await run({ reports: newer, 's3-uri': `s3://${bucket}/r/` })
-    const key = keyOf('r/', 'registry.example.test/example/app:1.2.3')
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-newer-'))
+    const report = path.join(dir, 'app.txt')
+    await writeFile(report, await readFile(ECR, 'utf8'))
+    await run({ reports: report, 's3-uri': `s3://${bucket}/r/` })
+    await writeFile(report, (await readFile(ECR, 'utf8')).replace('ecr000000000000', 'abcdef012345'))
+    await run({ reports: report, 's3-uri': `s3://${bucket}/r/` })
+    const key = 'r/app.txt'
     expect(await keys(bucket)).toEqual([key])
     const object = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
     expect(await (object.Body as { transformToString(): Promise<string> }).transformToString()).toContain('abcdef012345')
@@ -140,12 +142,7 @@ describe('uploading the reports', () => {
     }
     const { result, lines } = await run({ reports: ECR, 's3-uri': `s3://${bucket}/reports`, 's3-prune': 'true' })
     expect(result.errors).toEqual([])
-    expect(await keys(bucket)).toEqual([
-      'other/keep.txt',
-      'reports',
-      'reports-old/keep.txt',
-      keyOf('reports/', 'registry.example.test/example/app:1.2.3')
-    ])
+    expect(await keys(bucket)).toEqual(['other/keep.txt', 'reports', 'reports-old/keep.txt', 'reports/ecr-recommendation-report.txt'])
     expect(lines).toContain(`Pruned 2 report(s) under s3://${bucket}/reports/ that this run did not write`)
   })
 
@@ -160,12 +157,13 @@ describe('uploading the reports', () => {
   it('never prunes after a failed upload: the last good report of that image stays, and so does every other', async () => {
     const bucket = await newBucket()
     await run({ reports: ECR, 's3-uri': `s3://${bucket}/reports/` })
-    const ecrKey = keyOf('reports/', 'registry.example.test/example/app:1.2.3')
+    const ecrKey = 'reports/ecr-recommendation-report.txt'
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'reports/image-that-left.txt', Body: 'x' }))
     const proxy = await faultyProxy(moto.endpoint, (method) => (method === 'PUT' ? 500 : undefined))
     process.env.AWS_ENDPOINT_URL_S3 = proxy.endpoint
     try {
-      const newer = path.join(await mkdtemp(path.join(os.tmpdir(), 'sg-newer-')), 'app.txt')
+      // The same report, rescanned: the same name, so the same key.
+      const newer = path.join(await mkdtemp(path.join(os.tmpdir(), 'sg-newer-')), 'ecr-recommendation-report.txt')
       await writeFile(newer, (await readFile(ECR, 'utf8')).replace('ecr000000000000', 'abcdef012345'))
       const { result, lines } = await run({ reports: newer, 's3-uri': `s3://${bucket}/reports/`, 's3-prune': 'true' })
       expect(result.errors).toEqual([
@@ -184,7 +182,7 @@ describe('uploading the reports', () => {
   it('retries 500 and 503 until the upload lands, and names the key that never does', async () => {
     const bucket = await newBucket()
     const failures = new Map<string, number>()
-    const crlfKey = keyOf('r/', 'registry.example.test:5000/example/app:1.2.3')
+    const crlfKey = 'r/variant-crlf-registry-port-report.txt'
     const proxy = await faultyProxy(moto.endpoint, (method, url) => {
       if (method !== 'PUT') return undefined
       if (url.includes(encodeURIComponent(crlfKey).replaceAll('%2F', '/'))) return 500
@@ -195,7 +193,7 @@ describe('uploading the reports', () => {
     process.env.AWS_ENDPOINT_URL_S3 = proxy.endpoint
     try {
       const { result } = await run({ reports: [ECR, CRLF].join('\n'), 's3-uri': `s3://${bucket}/r/` })
-      expect(await keys(bucket)).toEqual([keyOf('r/', 'registry.example.test/example/app:1.2.3')])
+      expect(await keys(bucket)).toEqual(['r/ecr-recommendation-report.txt'])
       expect([...failures.values()]).toEqual([3])
       expect(result.errors).toHaveLength(1)
       expect(result.errors[0]).toMatch(new RegExp(`^S3 upload of ${crlfKey.replaceAll('.', '\\.')} failed: .*HTTP 500`))
@@ -226,7 +224,7 @@ describe('uploading the reports', () => {
 })
 
 describe('the round trip through Cartography', () => {
-  it('gives the direct push graph for reports that share a Target and base images, in any file order, with no local path in a key', async () => {
+  it('gives the direct push graph for reports that share a Target and base images, with no path above their folder in a key', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-shared-'))
     const ecr = await readFile(ECR, 'utf8')
     // Same Target, another digest and other counts: the last writer of the shared base node shows.
@@ -240,7 +238,7 @@ describe('the round trip through Cartography', () => {
     expect(uploaded.result.errors).toEqual([])
     const written = await keys(bucket)
     expect(written).toHaveLength(6)
-    for (const key of written) expect(key).not.toMatch(/tmp|sg-shared|a-rebuilt|b-original|c-untargeted/)
+    for (const key of written) expect(key).not.toMatch(/tmp|sg-shared/)
 
     await db.clear()
     await runCartography(db, `s3://${bucket}/scout/`, 123456789, { AWS_ENDPOINT_URL: moto.endpoint, ...AWS_ENV })
@@ -252,6 +250,49 @@ describe('the round trip through Cartography', () => {
     // The two reports of the shared Target disagree on the base's counts, so on what a move fixes: one writer won, the same both ways.
     const fixes = viaS3.relationships.filter((rel) => rel.includes('SHOULD_UPDATE_TO') && rel.includes('"fix_high"'))
     expect(fixes.length).toBeGreaterThan(0)
+  })
+
+  it("applies a folder's reports in Cartography's order, through the folder and through S3: subfolders, hidden files, upper case", async () => {
+    // Four scans of one base on different days (another digest, size, runtime), for four images whose
+    // names sort otherwise than the files' paths do: the report applied last decides the base's values.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-order-'))
+    const ecr = await readFile(ECR, 'utf8')
+    const day = (image: string, digest: string, size: string) =>
+      ecr
+        .replace('registry.example.test/example/app:1.2.3', image)
+        .replace('sha256:e75468deb6a0d82fc49a7c566d016862dbdb9bd90e7ef31aee95c547c8e591ef', `sha256:${digest.padEnd(64, '0')}`)
+        .replace('Size            │ 59 MB', `Size            │ ${size}`)
+    await mkdir(path.join(dir, 'B-team'), { recursive: true })
+    await writeFile(path.join(dir, 'B-team', 'a.txt'), day('registry.example.test/aaa:1', 'aaa000000001', '9.1 MB'))
+    await writeFile(path.join(dir, '.z-hidden.txt'), day('registry.example.test/zzz:1', 'bbb000000002', '9.2 MB'))
+    await writeFile(path.join(dir, 'Zeta.txt'), day('registry.example.test/mmm:1', 'ccc000000003', '9.3 MB'))
+    await writeFile(path.join(dir, 'alpha.txt'), day('registry.example.test/bbb:1', 'ddd000000004', '9.4 MB'))
+    const settingsOf = async (raw: Record<string, string>) =>
+      buildSettings(
+        { 'output-dir': await mkdtemp(path.join(os.tmpdir(), 'sg-order-out-')), 'fail-on': 'none', 'update-tag': '123456789', ...raw },
+        { env: process.env, matchReports: matchReportFiles, now: Date.now }
+      )
+    await db.clear()
+    await runCartography(db, dir, 123456789)
+    const viaFolder = await canonicalGraph(db)
+    await db.clear()
+    const pushed = await runPipeline(
+      await settingsOf({ reports: dir, 'neo4j-uri': db.uri, 'neo4j-password': db.password }),
+      recordingHost().host
+    )
+    expect(pushed.errors).toEqual([])
+    const direct = await canonicalGraph(db)
+    expect(direct).toEqual(viaFolder)
+    // alpha.txt sorts last (after `B-team/`, `.z-hidden.txt` and `Zeta.txt`): its digest is the base's.
+    expect(JSON.stringify(direct.nodes.filter((node) => node.includes('DockerScoutPublicImage')))).toContain('ddd000000004')
+
+    const bucket = await newBucket()
+    const uploaded = await runPipeline(await settingsOf({ reports: dir, 's3-uri': `s3://${bucket}/scout/` }), recordingHost().host)
+    expect(uploaded.errors).toEqual([])
+    expect(await keys(bucket)).toEqual(['scout/.z-hidden.txt', 'scout/B-team/a.txt', 'scout/Zeta.txt', 'scout/alpha.txt'])
+    await db.clear()
+    await runCartography(db, `s3://${bucket}/scout/`, 123456789, { AWS_ENDPOINT_URL: moto.endpoint, ...AWS_ENV })
+    expect(await canonicalGraph(db)).toEqual(direct)
   })
 
   it('gives the graph this action pushes directly from the same reports', async () => {

@@ -3,7 +3,6 @@
  * folder, `reports/<name>`: the artifact then holds what the leg manifest names, the S3 keys are those
  * names, and the graph applies reports in the same order Cartography reads that folder or prefix.
  */
-import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
 import { mkdir, open, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -13,7 +12,7 @@ import { errorLine } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import type { ParsedReport } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
-import { logFileOf, reportFileName } from '../types/report-names.js'
+import { logFileOf } from '../types/report-names.js'
 import { MAX_REPORT_BYTES, parseReport } from '../report/parse.js'
 
 const READ_CONCURRENCY = 16
@@ -132,23 +131,29 @@ async function readRegularFile(file: string): Promise<Uint8Array | 'not-regular'
 }
 
 /**
- * Writes every read report into `<outputDir>/reports/` under a name made from its image (a later
- * report of the same image gets `-2`, `-3`…; one with no image at all, from its content), and returns
- * the outcomes with `file` set there. Scanned reports are there already, and so is a report read from
- * the folder itself. Nothing is written outside the folder: names are made, never taken from the input.
+ * Writes every read report into `<outputDir>/reports/` under its path below the folder `reports` named
+ * (a leg's report, under its own name), so the folder, the artifact and the S3 prefix keep the order
+ * Cartography reads the original folder in: code-point order of the paths below it, hidden files and
+ * subfolders included. Scanned reports are there already, and so is a report read from the folder itself.
+ * Nothing is written outside the folder: every segment is a plain name (control characters and `\` go).
  */
 export async function placeReports(
   scanned: readonly ImageOutcome[],
   read: readonly ReadReport[],
-  outputDir: string
+  outputDir: string,
+  folders: readonly string[]
 ): Promise<ImageOutcome[]> {
   const folder = path.join(outputDir, REPORTS_FOLDER)
   await mkdir(folder, { recursive: true })
-  const taken = new Set(scanned.flatMap((outcome) => (outcome.file ? [path.basename(outcome.file)] : [])))
+  const taken = new Set(scanned.flatMap((outcome) => (outcome.file ? [reportName(outputDir, outcome.file)] : [])))
   const ordered = [...read].sort((a, b) => compareCodePoints(a.outcome.source, b.outcome.source))
   // A report already in the folder (a run reading an earlier run's reports) keeps its place: no second copy beside it.
-  const inPlace = (report: ReadReport) => path.dirname(path.resolve(report.path)) === path.resolve(folder)
-  for (const report of ordered) if (inPlace(report)) taken.add(path.basename(report.path))
+  const inPlace = (report: ReadReport) => isInside(folder, path.resolve(report.path))
+  const named = folders.map((named) => path.resolve(named))
+  // The deepest named folder holding the file; a leg's report (in no named folder) keeps its own name.
+  const rootOf = (file: string) =>
+    named.filter((root) => isInside(root, file)).reduce((deepest, root) => (root.length > deepest.length ? root : deepest), '') ||
+    path.dirname(file)
   const placed: ImageOutcome[] = []
   for (const report of ordered) {
     const { outcome, bytes } = report
@@ -161,16 +166,33 @@ export async function placeReports(
       placed.push({ ...outcome, file: path.resolve(report.path) })
       continue
     }
-    const identity = outcome.image ?? (outcome.parsed?.target || `sha256:${createHash('sha256').update(bytes).digest('hex')}`)
-    let occurrence = 1
-    while (taken.has(reportFileName(identity, occurrence))) occurrence++
-    const name = reportFileName(identity, occurrence)
+    const source = path.resolve(report.path)
+    const wanted = path.relative(rootOf(source), source).split(path.sep).map(plainSegment).join('/')
+    let name = wanted
+    for (let occurrence = 2; taken.has(name); occurrence++) name = wanted.replace(/(\.txt)?$/, `-${occurrence}$1`)
     taken.add(name)
-    const file = path.join(folder, name)
+    const file = path.join(folder, ...name.split('/'))
+    await mkdir(path.dirname(file), { recursive: true })
     await writeFile(file, bytes)
     placed.push({ ...outcome, file })
   }
   return [...scanned, ...placed]
+}
+
+/** A report's name: its path below `<outputDir>/reports/`, with `/` between segments (the S3 key after the prefix). */
+export function reportName(outputDir: string, file: string): string {
+  return path.relative(path.join(outputDir, REPORTS_FOLDER), file).split(path.sep).join('/')
+}
+
+const isInside = (folder: string, file: string) => {
+  const relative = path.relative(path.resolve(folder), file)
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
+/** A path segment as a plain file name: no control character, no backslash, never `.` or `..`. */
+function plainSegment(segment: string): string {
+  const plain = segment.replace(/[\p{Cc}\\]/gu, '_')
+  return plain === '.' || plain === '..' || plain === '' ? '_' : plain
 }
 
 /** Paths inside the working directory are shown relative to it. */

@@ -39,7 +39,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
   )
   const { images, requested, shard } = await imageSettings(input)
   const updateTag = input('update-tag') === '' ? Math.floor(context.now() / 1000) : parseUpdateTag(input('update-tag'))
-  const { reportFiles, legs } = await reportSources(raw.reports ?? '', raw.legs ?? '', context.matchReports, updateTag)
+  const { reportFiles, reportFolders, legs } = await reportSources(raw.reports ?? '', raw.legs ?? '', context.matchReports, updateTag)
   if (requested === 0 && reportFiles.length === 0 && legs === undefined) {
     throw new InputError('images', 'nothing to do: give images, images-file, reports or legs')
   }
@@ -50,6 +50,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     images,
     ...(shard ? { shard } : {}),
     reportFiles,
+    reportFolders,
     ...(legs ? { legs } : {}),
     outputDir,
     graphFile: path.resolve(input('graph-file') || path.join(outputDir, 'graph.json')),

@@ -7,6 +7,7 @@ import { InputError, splitList } from './values.js'
 
 export interface ReportSources {
   reportFiles: string[]
+  reportFolders: string[]
   legs?: LegsPlan
 }
 
@@ -39,7 +40,18 @@ export async function reportSources(reports: string, legsInput: string, matchFil
     )
   }
   const reportFiles = [...new Set([...ownReports, ...(legs?.reportFiles ?? [])].map((file) => path.resolve(file)))]
-  return { reportFiles, ...(legs ? { legs } : {}) }
+  const matched = new Set(matchedReports.map((file) => path.resolve(file)))
+  return { reportFiles, reportFolders: reportPatterns.map((pattern) => searchFolder(pattern, matched)), ...(legs ? { legs } : {}) }
+}
+
+/** The folder a pattern searches: its segments before the first wildcard; a file named as it is stands in its folder. */
+function searchFolder(pattern: string, matched: ReadonlySet<string>): string {
+  const literal = pattern.replace(/^!/, '')
+  const segments = path.resolve(literal).split(path.sep)
+  const wild = segments.findIndex((segment) => /[*?[\]{}]/.test(segment))
+  if (wild >= 0) return segments.slice(0, wild).join(path.sep) || path.sep
+  const resolved = path.resolve(literal)
+  return matched.has(resolved) ? path.dirname(resolved) : resolved
 }
 
 function isInside(file: string, folder: string): boolean {

@@ -15,7 +15,10 @@ export async function collectStage({ settings, host, ledger }: Run, scanned: rea
         )
       : []
   if (settings.legs) for (const line of settings.legs.taken) host.info(`Took ${line}`)
-  const outcomes = [...(await placeReports(scanned, read, settings.outputDir)), ...(settings.legs ? legOutcomes(settings.legs) : [])]
+  const outcomes = [
+    ...(await placeReports(scanned, read, settings.outputDir, settings.reportFolders)),
+    ...(settings.legs ? legOutcomes(settings.legs) : [])
+  ]
   await writeLegManifest(
     {
       outputDir: settings.outputDir,

@@ -2,16 +2,21 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { buildDelta, serializeDelta, type GraphDelta } from '../graph/delta.js'
-import { REPORTS_FOLDER } from '../collect/reports.js'
+import { REPORTS_FOLDER, reportName } from '../collect/reports.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import type { Run } from './run.js'
 
 export async function graphStage({ settings, host, ledger }: Run, outcomes: readonly ImageOutcome[]): Promise<GraphDelta> {
   const delta = await host.group('Build the graph', async () => {
-    // Reports apply in the order of their names (`reports/<name>`), the order Cartography reads the folder or the S3 prefix in.
+    // Reports apply in the order of their names (`reports/<name>`), the order Cartography reads that folder, the S3 prefix or the original folder in.
     const ingested = outcomes.flatMap((outcome) =>
       outcome.parsed
-        ? [{ source: outcome.file ? `${REPORTS_FOLDER}/${path.basename(outcome.file)}` : outcome.source, parsed: outcome.parsed }]
+        ? [
+            {
+              source: outcome.file ? `${REPORTS_FOLDER}/${reportName(settings.outputDir, outcome.file)}` : outcome.source,
+              parsed: outcome.parsed
+            }
+          ]
         : []
     )
     const built = buildDelta(ingested, settings.graphMode, settings.updateTag)

@@ -2,7 +2,7 @@
  * S3 stages: access checked before any scan, the reports uploaded, and (last of all, through the ledger's
  * gate, after the Neo4j push) what this run did not write pruned. Every failure goes into the ledger.
  */
-import path from 'node:path'
+import { reportName } from '../collect/reports.js'
 import { errorLine } from '../messages.js'
 import { checkS3Access, pruneReports, uploadReports } from '../sinks/s3.js'
 import type { ImageOutcome } from '../types/outcome.js'
@@ -20,7 +20,9 @@ export async function uploadStage({ settings, host, ledger }: Run, outcomes: rea
   if (!s3) return []
   return host.group(`Upload the reports to s3://${s3.bucket}/${s3.prefix}`, async () => {
     const items = outcomes.flatMap((outcome) =>
-      outcome.file && outcome.parsed?.status === 'report' ? [{ name: path.basename(outcome.file), file: outcome.file }] : []
+      outcome.file && outcome.parsed?.status === 'report'
+        ? [{ name: reportName(settings.outputDir, outcome.file), file: outcome.file }]
+        : []
     )
     try {
       const result = await uploadReports(s3, items, host)

@@ -103,6 +103,11 @@ export interface Settings {
   shard?: Shard
   /** Existing report files to ingest: matched from the `reports` patterns, and the reports of the `legs`. */
   reportFiles: string[]
+  /**
+   * The folders `reports` names (each pattern's part before its first wildcard): a report read below one
+   * keeps its path below it, as Cartography reading that folder names it.
+   */
+  reportFolders: string[]
   legs?: LegsPlan
   outputDir: string
   graphFile: string
