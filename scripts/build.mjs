@@ -1,6 +1,7 @@
 // Bundles the action and the CLI into one ESM bundle, dist/index.js, with esbuild: minified, with
 // source maps (without the sources), heavy clients (Neo4j driver, AWS SDK, artifact and tool-cache
-// clients) in chunks of their own that load only when used. Then writes dist/licenses.txt from the
+// clients, Octokit, the code-page tables) in chunks of their own that load only when used, and undici
+// evaluated only when a proxy agent is made. Then writes dist/licenses.txt from the
 // build's own list of bundled files: every bundled package's licence, with its text.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -9,6 +10,18 @@ import { build } from 'esbuild'
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const dist = path.join(root, 'dist')
 rmSync(dist, { recursive: true, force: true })
+/** `undici` as @actions/http-client imports it: the on-demand shim (scripts/shims/undici-on-demand.cjs). */
+const undiciOnDemand = {
+  name: 'undici-on-demand',
+  setup(builder) {
+    builder.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer.includes(`${path.sep}@actions${path.sep}http-client${path.sep}`)
+        ? { path: path.join(root, 'scripts', 'shims', 'undici-on-demand.cjs') }
+        : undefined
+    )
+  }
+}
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/index.ts'],
@@ -27,6 +40,7 @@ const result = await build({
   // Paths as the checkout names them, so a node_modules that is a link builds the same bundle.
   preserveSymlinks: true,
   logLevel: 'warning',
+  plugins: [undiciOnDemand],
   // CommonJS dependencies call require() for Node built-ins; ESM output has none of its own.
   banner: { js: "import { createRequire as __sgRequire } from 'node:module'; const require = __sgRequire(import.meta.url);" }
 })

@@ -13,7 +13,7 @@ import type { ImageOutcome } from '../types/outcome.js'
 import type { ParsedReport } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
 import { logFileOf } from '../types/report-names.js'
-import { MAX_REPORT_BYTES, parseReport } from '../report/parse.js'
+import { MAX_REPORT_BYTES, parseReportFile } from '../report/parse.js'
 
 const READ_CONCURRENCY = 16
 export const REPORTS_FOLDER = 'reports'
@@ -53,7 +53,7 @@ export async function readScannedReports(scanned: readonly ImageOutcome[], outpu
       }
       let parsed: ParsedReport
       try {
-        parsed = parseReport(bytes)
+        parsed = await parseReportFile(bytes)
       } catch (error) {
         return failed(`the report Scout wrote could not be parsed (a bug: please report it): ${errorLine(error)}`)
       }
@@ -104,7 +104,7 @@ export async function readReportFiles(
         } catch (error) {
           return failed(`cannot read: ${(error as NodeJS.ErrnoException).code ?? errorLine(error)}`)
         }
-        const parsed = parseReport(bytes)
+        const parsed = await parseReportFile(bytes)
         if (parsed.status !== 'report') host.warning(`${source}: ${parsed.status}: ${parsed.reason ?? ''}`)
         for (const warning of parsed.warnings) host.warning(`${source}: ${warning}`)
         return { outcome: { ...(image ? { image } : {}), source, parsed }, path: file, bytes }

@@ -2,17 +2,36 @@
  * Turns the bytes of a report file into the text Scout wrote. Besides plain UTF-8 this undoes what a
  * Windows PowerShell 5.1 redirect (`docker scout recommendations IMAGE > file`) does to it: the file is
  * UTF-16 (usually with a BOM), and the console has already decoded Scout's UTF-8 through its code page,
- * so `│` arrives as `Γöé` (437) or `Ôöé` (850). The code-page tables come from iconv-lite.
+ * so `│` arrives as `Γöé` (437) or `Ôöé` (850). The code-page tables come from iconv-lite, loaded only when
+ * a file needs them (`loadConsoleCodePages`): a UTF-8 report, the usual case, never pays for them.
  */
-import iconv from 'iconv-lite'
+type Iconv = typeof import('iconv-lite')
+let iconv: Iconv | undefined
+
+/** Loads the console code-page tables; the caller of `decodeReport` awaits it first when `needsConsoleCodePages`. */
+export async function loadConsoleCodePages(): Promise<void> {
+  iconv ??= (await import('iconv-lite')).default
+}
+
+/** Whether decoding these bytes may need the code-page tables: UTF-16, or text without a `│` that has other non-ASCII bytes. */
+export function needsConsoleCodePages(bytes: Uint8Array): boolean {
+  if (utf16Encoding(bytes) !== undefined) return true
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(BOX_BAR)) return false
+  return bytes.some((byte) => byte >= 0x80)
+}
+
+function codePages(): Iconv {
+  if (iconv === undefined) throw new Error('the console code pages are not loaded (await loadConsoleCodePages() first)')
+  return iconv
+}
 
 export type Decoded = { text: string } | { error: string }
 
 /** Western console code pages, most common first; the first that restores box drawing wins. */
 const CONSOLE_CODE_PAGES = ['cp437', 'cp850', 'cp858', 'cp1252', 'cp865', 'cp863', 'cp861', 'cp860', 'cp852', 'cp1250']
 const BOX_BAR = Buffer.from('│', 'utf8')
-/** How the UTF-8 bytes of `│` read through each code page: finding one in the text names the code page. */
-const BAR_MOJIBAKE = new Map(CONSOLE_CODE_PAGES.map((codePage) => [codePage, iconv.decode(BOX_BAR, codePage)]))
+/** How the UTF-8 bytes of `│` read through a code page: finding it in the text names the code page. */
+const barMojibake = (codePage: string) => codePages().decode(BOX_BAR, codePage)
 
 export function decodeReport(bytes: Uint8Array): Decoded {
   const utf16 = utf16Encoding(bytes)
@@ -55,7 +74,7 @@ function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 function repairMojibake(decoded: string): Decoded {
   const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded
   if (text.includes('│')) return { text }
-  const suspects = CONSOLE_CODE_PAGES.filter((codePage) => text.includes(BAR_MOJIBAKE.get(codePage) ?? '│'))
+  const suspects = CONSOLE_CODE_PAGES.filter((codePage) => text.includes(barMojibake(codePage)))
   if (suspects.length === 0) return { text }
   // The code pages whose repertoire misses the fewest characters of the text first: `│` reads the same
   // through several (850 and 852), and only the console's own holds all of its mojibake.
@@ -77,7 +96,7 @@ const BYTES_OF = new Map<string, Map<string, number>>()
 function byteOf(codePage: string): Map<string, number> {
   let table = BYTES_OF.get(codePage)
   if (table === undefined) {
-    const chars = iconv.decode(Buffer.from(Array.from({ length: 128 }, (_, i) => i + 128)), codePage)
+    const chars = codePages().decode(Buffer.from(Array.from({ length: 128 }, (_, i) => i + 128)), codePage)
     table = new Map([...chars].map((ch, i) => [ch, i + 128]))
     BYTES_OF.set(codePage, table)
   }

@@ -3,7 +3,7 @@
  * Cartography's `recommendation_parser.py` gives; it also reads what terminals really print (see
  * toLines) and never throws: every input gets a status, and unusable ones a reason.
  */
-import { decodeReport } from './decode.js'
+import { decodeReport, loadConsoleCodePages, needsConsoleCodePages } from './decode.js'
 import { fixCounts, inferOs } from './derive.js'
 import {
   SEVERITIES,
@@ -37,6 +37,13 @@ const SEVERITY_LETTERS: Record<string, keyof VulnerabilityCounts> = {
   '?': 'unspecified'
 }
 
+/** A report file's bytes, parsed, with the code-page tables loaded first when the bytes may need them. */
+export async function parseReportFile(bytes: Uint8Array): Promise<ParsedReport> {
+  if (bytes.byteLength <= MAX_REPORT_BYTES && needsConsoleCodePages(bytes)) await loadConsoleCodePages()
+  return parseReport(bytes)
+}
+
+/** Parses text, or bytes whose decoding needs no code-page table unless `loadConsoleCodePages` has run. */
 export function parseReport(input: Uint8Array | string): ParsedReport {
   if (typeof input === 'string') return parseText(input)
   if (input.byteLength > MAX_REPORT_BYTES) {
