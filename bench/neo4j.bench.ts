@@ -19,6 +19,10 @@ import { pushGraph } from '../src/sinks/neo4j.js'
 import { CARTOGRAPHY, fixture } from '../__tests__/kit/helpers.js'
 import type { Neo4jSettings } from '../src/types/settings.js'
 import { quietHost } from '../__tests__/kit/host.js'
+import { loadConsoleCodePages } from '../src/report/decode.js'
+
+// Windows captures are parsed synchronously here: their code-page tables first.
+await loadConsoleCodePages()
 
 const REPORTS = Number(process.argv[2] ?? 10_000)
 const BASES = 500

@@ -10,6 +10,10 @@ import { buildDelta } from '../src/graph/delta.js'
 import { toEntry } from '../src/verdict/entry.js'
 import { renderSummary } from '../src/summary/summary.js'
 import { parseReport } from '../src/report/parse.js'
+import { loadConsoleCodePages } from '../src/report/decode.js'
+
+// Windows captures are parsed synchronously here: their code-page tables first.
+await loadConsoleCodePages()
 
 const FIXTURES = path.join(import.meta.dirname, '..', '__tests__', 'fixtures')
 const REPORTS = 10_000

@@ -13,6 +13,10 @@ import type { RecommendationEntry } from '../src/types/entry.js'
 import { buildSarif } from '../src/code-scanning/sarif.js'
 import { renderSummary } from '../src/summary/summary.js'
 import { parseReport } from '../src/report/parse.js'
+import { loadConsoleCodePages } from '../src/report/decode.js'
+
+// Windows captures are parsed synchronously here: their code-page tables first.
+await loadConsoleCodePages()
 
 const FIXTURES = path.join(import.meta.dirname, '..', '__tests__', 'fixtures')
 const parsed = ['cartography-docker-scout', 'scout-recommendations'].flatMap((dir) =>

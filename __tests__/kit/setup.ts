@@ -1,5 +1,5 @@
 /** Every test gets back the environment it started with: a test's changes to process.env never leak into the next. */
-import { afterEach, beforeAll, beforeEach } from 'vitest'
+import { afterEach, beforeEach } from 'vitest'
 import { loadConsoleCodePages } from '../../src/report/decode.js'
 
 let saved: NodeJS.ProcessEnv = {}
@@ -11,5 +11,6 @@ afterEach(() => {
   Object.assign(process.env, saved)
 })
 
-// The code-page tables load on demand in the product (parseReportFile); tests parse captures synchronously.
-beforeAll(() => loadConsoleCodePages())
+// The code-page tables load on demand in the product (parseReportFile); tests parse captures synchronously,
+// some while their file is collected.
+await loadConsoleCodePages()

@@ -4,6 +4,7 @@
 let undici
 module.exports = {
   get ProxyAgent() {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use is the point
     undici ??= require('undici')
     return undici.ProxyAgent
   }

@@ -1,3 +1,0 @@
-import { createRequire as __sgRequire } from 'node:module'; const require = __sgRequire(import.meta.url);
-import{a as o,e as n,f as e}from"./chunk-IU7KWIXO.js";import{a as t}from"./chunk-EAK4VDRA.js";var s=new o;function g(i,r,...c){let p=n.plugin(...c);return new p(e(i,r))}t(g,"getOctokit");export{s as a,g as b};
-//# sourceMappingURL=chunk-W6JPGCEW.js.map
