@@ -53,6 +53,7 @@ const DECLARED = [
   { name: 's3-uri', kind: 'string' },
   { name: 's3-prune', kind: 'boolean', default: 'false' },
   { name: 'fail-on', kind: 'string', default: 'error' },
+  { name: 'moves', kind: 'string', default: 'compatible' },
   { name: 'dockerfiles', kind: 'list', default: 'auto' },
   { name: 'sarif-file', kind: 'string' },
   { name: 'graph-file', kind: 'string' },

@@ -41,10 +41,17 @@ describe('the action (dist/index.js)', () => {
   })
 
   it('fails the step by fail-on, naming the images, after writing its outputs', async () => {
-    const result = await runAction({ reports: path.join(WILD, 'vitkhab-node22-local-prefix.txt'), 'fail-on': 'fixable-high' })
+    const report = path.join(WILD, 'vitkhab-node22-local-prefix.txt')
+    const result = await runAction({ reports: report, 'fail-on': 'fixable-high', moves: 'any' })
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/::error::fail-on fixable-high: 1 image\(s\): local:\/\/vitkhab\/serverless:3\.40\.0-22 \(node:22\)/)
     expect(result.outputs['outdated-count']).toBe('1')
+    // node:22's only ways out are 22-slim (the slim variant) and 23-slim (Node 23, floating aliases): under
+    // the default moves: compatible neither is proposed, so fixable-high and outdated count nothing.
+    const compatible = await runAction({ reports: report, 'fail-on': 'fixable-high,outdated' })
+    expect(compatible.code).toBe(0)
+    expect(compatible.outputs['outdated-count']).toBe('0')
+    expect(compatible.summary).toContain('⚠️ Needs a bigger move (1)')
   })
 
   it('counts an undecodable report as failed (fail-on error, the default)', async () => {
@@ -140,7 +147,7 @@ describe('the command line (npx scout-graph)', () => {
       env
     )
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/lab8:classic\s+node:22-alpine\s+update node:slim\s+nothing\s+23 low$/m)
+    expect(result.stdout).toMatch(/lab8:classic\s+node:22-alpine\s+update node:slim \(bigger move: .*\)\s+nothing\s+23 low$/m)
     expect((await finished('npx', ['--no-install', 'scout-graph', '--reprots', 'x'], env)).code).toBe(2)
   })
 })

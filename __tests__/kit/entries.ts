@@ -3,6 +3,7 @@ import { parseReport } from '../../src/report/parse.js'
 import { toEntry } from '../../src/verdict/entry.js'
 import { fixCounts } from '../../src/report/derive.js'
 import type { RecommendationEntry } from '../../src/types/entry.js'
+import type { MoveClass } from '../../src/types/moves.js'
 import type { RecommendationKind, VulnerabilityCounts } from '../../src/types/report.js'
 
 /** `[critical, high, medium, low]` (and unrated). */
@@ -21,6 +22,10 @@ export interface OptionSpec {
   tag: string
   counts: Counts
   benefits?: string[]
+  /** What the move changes; none (allowed by any policy) unless given. */
+  changes?: MoveClass[]
+  /** Whether the policy allows it; true unless given. */
+  allowed?: boolean
 }
 
 export function outdatedEntry(image: string, base: string, baseCounts: Counts, options: OptionSpec[]): RecommendationEntry {
@@ -36,7 +41,9 @@ export function outdatedEntry(image: string, base: string, baseCounts: Counts, o
       tag: option.tag,
       benefits: option.benefits ?? [],
       vulnerabilities: counts(option.counts),
-      fixes: fixCounts(current, counts(option.counts))
+      fixes: fixCounts(current, counts(option.counts)),
+      changes: option.changes ?? [],
+      allowed: option.allowed ?? true
     }))
   }
 }

@@ -44,7 +44,8 @@ async function workspace(): Promise<string> {
 async function run(root: string, inputs: RawInputs = {}, reports = REPORTS, env: NodeJS.ProcessEnv = {}) {
   const recorded = recordingHost()
   const settings = await buildSettings(
-    { reports: reports.join('\n'), 'output-dir': path.join(root, '.out'), 'fail-on': 'none', comment: 'never', ...inputs },
+    // Every option counts as a move here (moves: any): the matching of FROM lines is the subject.
+    { reports: reports.join('\n'), 'output-dir': path.join(root, '.out'), 'fail-on': 'none', comment: 'never', moves: 'any', ...inputs },
     { env: { GITHUB_WORKSPACE: root, ...env }, matchReports: matchReportFiles, now: Date.now }
   )
   await runPipeline(settings, recorded.host)
@@ -142,6 +143,24 @@ describe('the FROM lines each base lands on', () => {
     // Left alone: FROM node (latest), FROM build, scratch, $UNSET_BASE, the stale digest, .git and node_modules.
     expect(log?.runs[0].results?.map((result) => result.message.text).join('\n')).not.toContain('node_modules')
     expect(sarifProblems(log as Log)).toEqual([])
+  })
+
+  it('alerts only on lines with an allowed move under the move policy, naming the bigger moves in the message', async () => {
+    const root = await workspace()
+    const { log } = await run(root, { moves: 'compatible' })
+    // node:22 (Containerfile:4) and nginx:1-alpine (docs/Dockerfile.dev:1) have only bigger moves: no alert.
+    expect(where(log)).toEqual([
+      'Containerfile:1',
+      'Containerfile:5',
+      'Containerfile:6',
+      'services/api/Dockerfile:12',
+      'services/api/Dockerfile:5',
+      'services/web/web.Dockerfile:2',
+      'services/web/web.Dockerfile:5'
+    ])
+    const node25 = log?.runs[0].results?.find((result) => result.message.text?.includes('Base image node:25-alpine'))
+    expect(node25?.message.text).toContain('Best: rebuild on a newer node:25-alpine')
+    expect(node25?.message.text).toContain('node:slim (bigger move: Alpine 3.23 → Debian 12, slim variant, floating tag)')
   })
 
   it('writes one result per line however many reports share its base, naming their images once', async () => {
@@ -250,6 +269,7 @@ describe('the FROM lines each base lands on', () => {
         'output-dir': path.join(root, '.out'),
         'fail-on': 'none',
         comment: 'never',
+        moves: 'any',
         dockerfiles: 'auto\napp:1=services',
         'sarif-file': path.join(root, 'sarif-is-a-folder')
       },

@@ -174,7 +174,7 @@ describe('the dashboard issue', () => {
       [encodeState({ at: '2026-11-20 (<img src=x>)', images: [] }), /field "at" must be a time in ISO 8601, UTC/],
       [
         encodeState({ at: '2026-11-20T00:00:00Z', images: [{ image: 'a', base: 'b', urgency: 'urgent', tags: [] }] } as never),
-        /field "images\[0\]\.urgency" must be one of now, may, failed, nothing, current/
+        /field "images\[0\]\.urgency" must be one of now, bigger, may, failed, nothing, current/
       ],
       [encodeState({ at: '2026-11-20T00:00:00Z', images: [], run: '9; rm -rf' }), /field "run" must be a run id/],
       [

@@ -52,3 +52,37 @@ describe('aggregating matrix legs', () => {
     }
   })
 })
+
+describe('the move policy in the summary', () => {
+  it('puts an image whose only ways out are bigger moves right after the urgent ones, saying what each changes', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-moves-'))
+    // node:22 with 3 high: its only ways out are the slim variant (22-slim) and Node 23 (23-slim).
+    const report = path.join(WILD, 'vitkhab-node22-local-prefix.txt')
+    const summaryOf = async (moves: string) => {
+      const recorded = recordingHost()
+      const settings = await buildSettings(
+        { reports: report, 'output-dir': path.join(dir, moves), 'fail-on': 'none', comment: 'never', moves },
+        { env: { GITHUB_WORKSPACE: EMPTY_WORKSPACE }, matchReports: async (patterns) => patterns, now: Date.now }
+      )
+      await runPipeline(settings, recorded.host)
+      return { summary: recorded.summaries[0], outputs: recorded.outputs }
+    }
+    const compatible = await summaryOf('compatible')
+    expect(compatible.summary).toContain('⚠️ **1 need a bigger move**')
+    expect(compatible.summary).toContain('### ⚠️ Needs a bigger move (1)')
+    expect(compatible.summary).toContain(
+      '`node:22` → `node:22-slim` (slim variant, some of what it changes is not in the report): removes 🟧 **3 high**'
+    )
+    expect(compatible.summary).toContain(
+      '`node:22` → `node:23-slim` (Node 22.14.0 → 23.8.0, slim variant, some of what it changes is not in the report)'
+    )
+    expect(compatible.summary).not.toContain('### 🚨 Should move now')
+    expect(compatible.outputs['outdated-count']).toBe('0')
+    expect(JSON.parse(compatible.outputs.recommendations)[0]).toMatchObject({ bestMove: null })
+    // A policy that takes the slim variant and what the report does not tell lets 22-slim through: move now, to it.
+    const major = await summaryOf('refresh,variant,unknown')
+    expect(major.summary).toContain('### 🚨 Should move now (1)')
+    expect(major.outputs['outdated-count']).toBe('1')
+    expect(JSON.parse(major.outputs.recommendations)[0]).toMatchObject({ bestMove: { kind: 'update', tag: '22-slim' } })
+  })
+})

@@ -84,7 +84,7 @@ describe('what comes first', () => {
   it('heads with how many images should move now, may move, gain nothing and failed, and links the run', async () => {
     const text = visibleText(await renderGfm(renderSummary(MIXED, { runUrl: RUN })))
     expect(text).toContain('7 image(s) · the run')
-    expect(text).toContain('🚨 3 should move now (a move removes critical or high)')
+    expect(text).toContain('🚨 3 should move now (an allowed move removes critical or high)')
     expect(text).toContain('1 may move (medium or low only)')
     expect(text).toContain('1 with moves that remove nothing')
     expect(text).toContain('❌ 1 failed')

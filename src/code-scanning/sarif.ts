@@ -9,7 +9,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif'
 import type { FromLine } from '../types/dockerfile.js'
 import type { RecommendationKind } from '../types/report.js'
 import { VERSION } from '../version.js'
-import { describeNet, PLAIN, someOf } from '../verdict/wording.js'
+import { biggerNote, describeNet, PLAIN, someOf } from '../verdict/wording.js'
 import { bestOption, optionReference, optionsBestFirst, orderForReading, urgency, type Option } from '../verdict/rank.js'
 import { baseReference, isOutdated } from '../verdict/entry.js'
 import type { RecommendationEntry } from '../types/entry.js'
@@ -58,7 +58,7 @@ const plain = (text: string) => text.replace(/\p{Cc}+/gu, ' ').replace(/[[\]\\]/
 function optionText(entry: RecommendationEntry, option: Option): string {
   const { removes, adds } = describeNet(entry, option, PLAIN)
   const move = option.kind === 'refresh' ? `rebuild on a newer ${optionReference(entry, option)}` : optionReference(entry, option)
-  return `${move} removes ${removes}${adds ? ` and adds ${adds}` : ''}`
+  return `${move}${biggerNote(entry, option)} removes ${removes}${adds ? ` and adds ${adds}` : ''}`
 }
 
 function message(lead: RecommendationEntry, images: readonly string[]): string {

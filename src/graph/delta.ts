@@ -160,6 +160,7 @@ function reportWrites(report: ParsedReport, base: BaseImage, mode: GraphMode): R
     }
     relationship(SHOULD_UPDATE_TO_SCHEMA, publicImage, tag, {
       recommendation,
+      base,
       ...(base.vulnerabilities ? { baseVulnerabilities: base.vulnerabilities } : {})
     })
   }

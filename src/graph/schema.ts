@@ -5,6 +5,7 @@
  * computed from these declarations, so no property exists that the schema does not list, and the
  * graph-delta JSON and the Neo4j push are both generated from them.
  */
+import { baseFacts, classify, optionFacts } from '../report/changes.js'
 import { fixCounts, inferOs, isSlim } from '../report/derive.js'
 import { SEVERITIES, type BaseImage, type ImageDetails, type Recommendation, type VulnerabilityCounts } from '../types/report.js'
 import type { GraphMode } from '../types/settings.js'
@@ -71,6 +72,8 @@ export interface TagSource {
 export interface UpdateSource {
   recommendation: Recommendation
   baseVulnerabilities?: VulnerabilityCounts
+  /** The base it moves from, for what the move changes. */
+  base: BaseImage
 }
 
 /** The Target block of a report. */
@@ -219,6 +222,13 @@ export const SHOULD_UPDATE_TO_SCHEMA: RelationshipSchema<UpdateSource> = {
         return fixes > 0 ? fixes : undefined
       }
     })),
+    {
+      name: 'scout_changes',
+      description: 'What the move changes, in the classes of the move policy (runtime-major, os-family, variant, floating…).',
+      from: 'the base rows, the Image details bullets and the tags, compared',
+      value: ({ recommendation, base }) => classify(recommendation.kind, baseFacts(base), optionFacts(base, recommendation)),
+      extended: true
+    },
     {
       name: 'scout_kind',
       description: 'refresh (the same tag, a newer build) or update (another tag).',

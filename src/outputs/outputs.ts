@@ -8,7 +8,7 @@ import type { FromLine } from '../types/dockerfile.js'
 import { baseReference, isOutdated } from '../verdict/entry.js'
 import type { RecommendationEntry } from '../types/entry.js'
 import { largestFitting } from '../util/fit.js'
-import { describeNet, PLAIN } from '../verdict/wording.js'
+import { biggerNote, describeNet, PLAIN } from '../verdict/wording.js'
 import { optionReference, optionsBestFirst, orderForReading } from '../verdict/rank.js'
 
 /** GitHub's limit is 1 MB per output, in UTF-8 bytes; stay clear of it. */
@@ -61,7 +61,7 @@ export function annotate(
   for (const entry of outdated.slice(0, ANNOTATIONS)) {
     const moves = optionsBestFirst(entry).map((option) => {
       const { removes, adds } = describeNet(entry, option, PLAIN)
-      return `${option.kind} ${optionReference(entry, option)} (removes ${removes}${adds ? `; adds ${adds}` : ''})`
+      return `${option.kind} ${optionReference(entry, option)}${biggerNote(entry, option)} (removes ${removes}${adds ? `; adds ${adds}` : ''})`
     })
     const from = located.get(entry)?.[0]
     host.warning(`${entry.image}: base image ${baseReference(entry)} should move: ${moves.join('; ')}`, {

@@ -73,7 +73,8 @@ function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
  */
 function repairMojibake(decoded: string): Decoded {
   const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded
-  if (text.includes('│')) return { text }
+  // Box drawing that survived, or plain ASCII (no mojibake possible): nothing to repair, no table needed.
+  if (text.includes('│') || !/[^\x00-\x7f]/.test(text)) return { text }
   const suspects = CONSOLE_CODE_PAGES.filter((codePage) => text.includes(barMojibake(codePage)))
   if (suspects.length === 0) return { text }
   // The code pages whose repertoire misses the fewest characters of the text first: `│` reads the same

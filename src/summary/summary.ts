@@ -8,7 +8,7 @@
 import type { BaseChange } from '../types/graph-change.js'
 import { renderDiagram } from './diagram.js'
 import { largestFitting } from '../util/fit.js'
-import { describeNet, describeVulnerabilities, HTML, MARKDOWN, someOf } from '../verdict/wording.js'
+import { biggerNote, describeMove, describeNet, describeVulnerabilities, HTML, MARKDOWN, someOf } from '../verdict/wording.js'
 import { code, escapeHtml, escapeMarkdown, htmlCode } from './escape.js'
 import { bestOption, byUrgency, optionReference, type Option, type Urgency } from '../verdict/rank.js'
 import { baseReference, retag } from '../verdict/entry.js'
@@ -38,6 +38,7 @@ export interface SummaryOptions {
 
 const TITLES: Record<Exclude<Urgency, 'nothing' | 'current'>, string> = {
   now: '🚨 Should move now',
+  bigger: '⚠️ Needs a bigger move',
   may: 'May move',
   failed: '❌ Failed'
 }
@@ -69,9 +70,19 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
     return [code(label.name, true), ...(label.extra ? [escapeMarkdown(`(${label.extra})`)] : []), ...lines].join('<br>')
   }
   const moveRow = (entry: RecommendationEntry) => {
-    const best = bestOption(entry) as Option
+    const best = (bestOption(entry) ?? bestOption(entry, true)) as Option
     const others = entry.recommendations.length - 1
     return `| ${imageCell(entry)} | ${moveText(entry, best, true)} | ${netText(entry, best)} | ${others > 0 ? `+${others} more` : 'only option'} |`
+  }
+  // Only moves the policy does not allow remove a critical or high: every way out, with what it changes.
+  const biggerRow = (entry: RecommendationEntry) => {
+    const ways = entry.recommendations
+      .filter((option) => !option.allowed)
+      .map(
+        (option) =>
+          `${moveText(entry, option, true)} (${escapeMarkdown(describeMove(entry, option) || 'the build')}): ${netText(entry, option).replace('<br>', '; ')}`
+      )
+    return `| ${imageCell(entry)} | ${ways.join('<br>')} |`
   }
   const moveTable = (rows: string[]) => ['| Image | Best move | Net change | Other options |', '| --- | --- | --- | --- |', ...rows, '']
   const failedRow = (entry: RecommendationEntry) => `| ${imageCell(entry)} | ${escapeMarkdown(entry.error ?? 'failed')} |`
@@ -88,6 +99,7 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
 
   const rows = {
     now: groups.now.map(moveRow),
+    bigger: groups.bigger.map(biggerRow),
     may: groups.may.map(moveRow),
     failed: groups.failed.map(failedRow),
     nothing: groups.nothing.map(moveRow),
@@ -100,9 +112,19 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
 
   const assemble = (kept: Record<Urgency, string[]>, withDiagram: boolean, foldCount: number, notes: string[]) => {
     const sections: string[] = [...head, ...notes.map((note) => `> ${note}\n`), ...changes]
-    for (const urgency of ['now', 'may'] as const) {
-      if (kept[urgency].length > 0) sections.push(`### ${TITLES[urgency]} (${groups[urgency].length})`, '', ...moveTable(kept[urgency]))
-    }
+    if (kept.now.length > 0) sections.push(`### ${TITLES.now} (${groups.now.length})`, '', ...moveTable(kept.now))
+    if (kept.bigger.length > 0)
+      sections.push(
+        `### ${TITLES.bigger} (${groups.bigger.length})`,
+        '',
+        'Only a move the move policy (`moves`) does not allow removes a critical or high vulnerability (or, where no move is allowed, any vulnerability):',
+        '',
+        '| Image | Ways out, and what each changes |',
+        '| --- | --- |',
+        ...kept.bigger,
+        ''
+      )
+    if (kept.may.length > 0) sections.push(`### ${TITLES.may} (${groups.may.length})`, '', ...moveTable(kept.may))
     if (kept.failed.length > 0)
       sections.push(`### ${TITLES.failed} (${groups.failed.length})`, '', '| Image | Cause |', '| --- | --- |', ...kept.failed, '')
     if (kept.nothing.length > 0)
@@ -137,11 +159,11 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
     `The options of ${folds.length - kept} image(s) are left out to stay under GitHub's size limit; everything is in ${where}.`
   const keptFolds = largestFitting(folds.length, (count) => size(assemble(rows, true, count, [foldNote(count)])) <= limit)
   if (keptFolds !== undefined) return assemble(rows, true, keptFolds, [foldNote(keptFolds)])
-  const listed = (['now', 'may', 'failed', 'nothing', 'current'] as const).flatMap((urgency) =>
+  const listed = (['now', 'bigger', 'may', 'failed', 'nothing', 'current'] as const).flatMap((urgency) =>
     rows[urgency].map((row) => ({ urgency, row }))
   )
   const withRows = (count: number) => {
-    const kept: Record<Urgency, string[]> = { now: [], may: [], failed: [], nothing: [], current: [] }
+    const kept: Record<Urgency, string[]> = { now: [], bigger: [], may: [], failed: [], nothing: [], current: [] }
     for (const { urgency, row } of listed.slice(0, count)) kept[urgency].push(row)
     const left = listed.length - count
     const note = `To stay under GitHub's size limit, the options and the diagram are left out${left > 0 ? `, and ${left} image(s) are not listed` : ''}; everything is in ${where}.`
@@ -156,7 +178,8 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
 
 function headline(total: number, groups: Record<Urgency, RecommendationEntry[]>, runUrl: string | undefined): string[] {
   const facts = [
-    `🚨 **${groups.now.length} should move now** (a move removes critical or high)`,
+    `🚨 **${groups.now.length} should move now** (an allowed move removes critical or high)`,
+    `⚠️ **${groups.bigger.length} need a bigger move** (only a move the policy does not allow removes critical or high, or anything at all)`,
     `**${groups.may.length} may move** (medium or low only)`,
     `${groups.nothing.length} with moves that remove nothing`,
     groups.failed.length > 0 ? `❌ **${groups.failed.length} failed**` : '0 failed',
@@ -191,7 +214,7 @@ function locationLink(from: FromLine): string {
 
 /** One image's fold: the title says the best move and what it removes; inside, every option with its benefits. */
 function optionsFold(entry: RecommendationEntry, label: { name: string; extra?: string }): string {
-  const best = bestOption(entry) as Option
+  const best = (bestOption(entry) ?? bestOption(entry, true)) as Option
   const target = htmlCode(optionReference(entry, best))
   const move = best.kind === 'refresh' ? `rebuild on a newer ${target}` : `move to ${target}`
   const title =
@@ -206,7 +229,9 @@ function optionsFold(entry: RecommendationEntry, label: { name: string; extra?: 
   for (const option of entry.recommendations) {
     const { removes, adds } = describeNet(entry, option, MARKDOWN)
     const mark = option === best && entry.recommendations.length > 1 ? ' ⭐ best' : ''
-    lines.push(`- ${moveText(entry, option)}${mark}: removes ${removes}${adds ? `; ⚠️ adds ${adds}` : ''}`)
+    lines.push(
+      `- ${moveText(entry, option)}${mark}${escapeMarkdown(biggerNote(entry, option))}: removes ${removes}${adds ? `; ⚠️ adds ${adds}` : ''}`
+    )
     for (const benefit of option.benefits) lines.push(`  - ${escapeMarkdown(benefit)}`)
   }
   lines.push('', '</details>', '')

@@ -1,5 +1,5 @@
 /** The CLI's readable table: the summary's order and net change, one line per option (the best first). */
-import { describeNet, PLAIN } from '../verdict/wording.js'
+import { biggerNote, describeNet, PLAIN } from '../verdict/wording.js'
 import { optionReference, optionsBestFirst, orderForReading } from '../verdict/rank.js'
 import { baseReference } from '../verdict/entry.js'
 import type { RecommendationEntry } from '../types/entry.js'
@@ -14,7 +14,12 @@ export function renderTable(entries: readonly RecommendationEntry[]): string {
     else if (entry.recommendations.length === 0) rows.push([...lead, 'up to date', '', ''])
     optionsBestFirst(entry).forEach((option, index) => {
       const { removes, adds } = describeNet(entry, option, PLAIN)
-      rows.push([...(index === 0 ? lead : ['', '']), `${option.kind} ${optionReference(entry, option)}`, removes, adds])
+      rows.push([
+        ...(index === 0 ? lead : ['', '']),
+        `${option.kind} ${optionReference(entry, option)}${biggerNote(entry, option)}`,
+        removes,
+        adds
+      ])
     })
   }
   // Control characters from a report must not reach the terminal.

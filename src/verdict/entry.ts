@@ -1,6 +1,8 @@
 /** An image's outcome as the contract's entry, and the facts about it every product reads the same way. */
 import { fixCounts } from '../report/derive.js'
-import type { EntryStatus, RecommendationEntry } from '../types/entry.js'
+import { baseFacts, classify, optionFacts, type MoveFacts } from '../report/changes.js'
+import type { EntryStatus, MoveDetails, RecommendationEntry } from '../types/entry.js'
+import { MOVE_CLASSES, type MoveClass } from '../types/moves.js'
 import { SEVERITIES, type FixCounts, type ParsedReport } from '../types/report.js'
 import { outcomeImage, type ImageOutcome } from '../types/outcome.js'
 
@@ -14,7 +16,15 @@ const STATUS: Record<ParsedReport['status'], EntryStatus> = {
   undecodable: 'failed'
 }
 
-export function toEntry(outcome: ImageOutcome): RecommendationEntry {
+/** The details a comparison used, as the JSON keeps them (`versioned` is the comparison's own). */
+const detailsOf = ({ runtime, os, osVersion, slim }: MoveFacts): MoveDetails => ({
+  ...(runtime !== undefined ? { runtime } : {}),
+  ...(os !== undefined ? { os } : {}),
+  ...(osVersion !== undefined ? { osVersion } : {}),
+  slim
+})
+
+export function toEntry(outcome: ImageOutcome, allowedMoves: readonly MoveClass[] = MOVE_CLASSES): RecommendationEntry {
   const { parsed } = outcome
   const image = outcomeImage(outcome)
   if (parsed === undefined)
@@ -28,34 +38,43 @@ export function toEntry(outcome: ImageOutcome): RecommendationEntry {
     ...(parsed.warnings.length > 0 ? { warnings: parsed.warnings } : {}),
     ...(parsed.target !== undefined ? { target: parsed.target } : {}),
     ...(parsed.digest !== undefined ? { digest: parsed.digest } : {}),
-    recommendations: parsed.recommendations.map((recommendation) => ({
-      kind: recommendation.kind,
-      tag: recommendation.tag,
-      ...(recommendation.headline !== undefined ? { headline: recommendation.headline } : {}),
-      benefits: recommendation.benefits,
-      vulnerabilities: recommendation.vulnerabilities,
-      fixes: fixCounts(base?.vulnerabilities, recommendation.vulnerabilities)
-    }))
+    recommendations: parsed.recommendations.map((recommendation) => {
+      const facts = base ? optionFacts(base, recommendation) : undefined
+      const changes: MoveClass[] = base && facts ? classify(recommendation.kind, baseFacts(base), facts) : ['unknown']
+      return {
+        kind: recommendation.kind,
+        tag: recommendation.tag,
+        ...(recommendation.headline !== undefined ? { headline: recommendation.headline } : {}),
+        benefits: recommendation.benefits,
+        vulnerabilities: recommendation.vulnerabilities,
+        fixes: fixCounts(base?.vulnerabilities, recommendation.vulnerabilities),
+        changes,
+        allowed: changes.every((change) => allowedMoves.includes(change)),
+        ...(facts ? detailsOf(facts) : {})
+      }
+    })
   }
   if (base !== undefined) {
     entry.baseImage = {
       name: base.name,
       tag: base.tag,
       ...(base.digest !== undefined ? { digest: base.digest } : {}),
-      ...(base.vulnerabilities !== undefined ? { vulnerabilities: base.vulnerabilities } : {})
+      ...(base.vulnerabilities !== undefined ? { vulnerabilities: base.vulnerabilities } : {}),
+      ...detailsOf(baseFacts(base))
     }
   }
   return entry
 }
 
+/** An image the move policy lets move: it has an allowed option. */
 export function isOutdated(entry: RecommendationEntry): boolean {
-  return entry.status === 'ok' && entry.recommendations.length > 0
+  return entry.status === 'ok' && entry.recommendations.some((option) => option.allowed)
 }
 
-/** The most a single recommendation removes, per severity. */
-export function bestFixes(entry: RecommendationEntry): FixCounts {
+/** The most a single recommendation removes, per severity: of the allowed ones, or (`bigger`) of the others. */
+export function bestFixes(entry: RecommendationEntry, bigger = false): FixCounts {
   const best = { critical: 0, high: 0, medium: 0, low: 0 }
-  for (const recommendation of entry.recommendations) {
+  for (const recommendation of entry.recommendations.filter((option) => option.allowed !== bigger)) {
     for (const severity of SEVERITIES) best[severity] = Math.max(best[severity], recommendation.fixes[severity])
   }
   return best

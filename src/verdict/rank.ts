@@ -36,14 +36,16 @@ export function optionReference(entry: RecommendationEntry, option: Option): str
 const addsSerious = (change: NetChange) => change.adds.critical > 0 || change.adds.high > 0
 
 /**
- * The option shown first: Scout's first, unless another removes strictly more (critical first, then
- * high, medium, low) without adding any critical or high vulnerability.
+ * The option shown first, among those the move policy allows (or, `bigger`, among the others): Scout's
+ * first, unless another removes strictly more (critical first, then high, medium, low) without adding any
+ * critical or high vulnerability.
  */
-export function bestOption(entry: RecommendationEntry): Option | undefined {
-  let best = entry.recommendations[0]
+export function bestOption(entry: RecommendationEntry, bigger = false): Option | undefined {
+  const options = entry.recommendations.filter((option) => option.allowed !== bigger)
+  let best = options[0]
   if (best === undefined) return undefined
   let bestChange = netChange(entry, best)
-  for (const option of entry.recommendations.slice(1)) {
+  for (const option of options.slice(1)) {
     const change = netChange(entry, option)
     if (!addsSerious(change) && compareCounts(change.removes, bestChange.removes) > 0) {
       best = option
@@ -53,31 +55,47 @@ export function bestOption(entry: RecommendationEntry): Option | undefined {
   return best
 }
 
-/** Every option, the best first, the others in Scout's order. */
+/** Every option, the best allowed first, then the other allowed ones, then the bigger moves, each in Scout's order. */
 export function optionsBestFirst(entry: RecommendationEntry): Option[] {
   const best = bestOption(entry)
-  return best ? [best, ...entry.recommendations.filter((option) => option !== best)] : []
+  const rest = entry.recommendations.filter((option) => option !== best)
+  return [...(best ? [best] : []), ...rest.filter((option) => option.allowed), ...rest.filter((option) => !option.allowed)]
+}
+
+/** The entry with its best allowed move named (`bestMove`), as the contract's JSON gives it. */
+export function withBestMove(entry: RecommendationEntry): RecommendationEntry {
+  if (entry.status !== 'ok') return entry
+  const best = bestOption(entry)
+  return { ...entry, bestMove: best ? { kind: best.kind, tag: best.tag } : null }
 }
 
 /**
- * `now`: a move removes a critical or high vulnerability; `may`: medium or low only; `nothing`: every
- * move removes nothing; `failed`; `current`: up to date, or no base image to judge.
+ * `now`: an allowed move removes a critical or high vulnerability; `bigger`: only a move the policy does not
+ * allow does (or, with no allowed move, removes anything); `may`: allowed moves remove medium or low only;
+ * `nothing`: the moves remove nothing; `failed`; `current`: up to date, or no base image to judge.
  */
-export type Urgency = 'now' | 'may' | 'failed' | 'nothing' | 'current'
-export const URGENCIES: readonly Urgency[] = ['now', 'may', 'failed', 'nothing', 'current']
+export type Urgency = 'now' | 'bigger' | 'may' | 'failed' | 'nothing' | 'current'
+export const URGENCIES: readonly Urgency[] = ['now', 'bigger', 'may', 'failed', 'nothing', 'current']
+
+const serious = (fixes: FixCounts) => fixes.critical > 0 || fixes.high > 0
 
 export function urgency(entry: RecommendationEntry): Urgency {
   if (entry.status === 'failed') return 'failed'
-  if (!isOutdated(entry)) return 'current'
+  if (entry.status !== 'ok') return 'current'
   const most = bestFixes(entry)
-  if (most.critical > 0 || most.high > 0) return 'now'
-  return SEVERITIES.some((severity: Severity) => most[severity] > 0) ? 'may' : 'nothing'
+  const removesAny = (fixes: FixCounts) => SEVERITIES.some((severity: Severity) => fixes[severity] > 0)
+  const bigger = bestFixes(entry, true)
+  if (serious(most)) return 'now'
+  // Only a bigger move removes something serious, or, with no allowed move at all, anything.
+  if (serious(bigger) || (!isOutdated(entry) && removesAny(bigger))) return 'bigger'
+  if (isOutdated(entry)) return removesAny(most) ? 'may' : 'nothing'
+  return entry.recommendations.length > 0 ? 'nothing' : 'current'
 }
 
 const NO_FIXES: FixCounts = { critical: 0, high: 0, medium: 0, low: 0 }
 
 function bestRemoves(entry: RecommendationEntry): FixCounts {
-  const best = bestOption(entry)
+  const best = bestOption(entry) ?? bestOption(entry, true)
   return best ? best.fixes : NO_FIXES
 }
 
@@ -91,7 +109,7 @@ export function orderForReading(entries: readonly RecommendationEntry[]): Recomm
 
 /** Groups entries by urgency, each group in reading order. */
 export function byUrgency(entries: readonly RecommendationEntry[]): Record<Urgency, RecommendationEntry[]> {
-  const groups: Record<Urgency, RecommendationEntry[]> = { now: [], may: [], failed: [], nothing: [], current: [] }
+  const groups: Record<Urgency, RecommendationEntry[]> = { now: [], bigger: [], may: [], failed: [], nothing: [], current: [] }
   for (const { entry, urgency } of ranked(entries)) groups[urgency].push(entry)
   return groups
 }

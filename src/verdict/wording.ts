@@ -4,7 +4,8 @@
  */
 import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../types/report.js'
 import { netChange, type Option } from './rank.js'
-import type { RecommendationEntry } from '../types/entry.js'
+import { describeChanges } from '../report/changes.js'
+import type { MoveDetails, RecommendationEntry } from '../types/entry.js'
 
 /** How a fact is made to stand out where it lands. */
 export interface Style {
@@ -42,4 +43,17 @@ export function someOf(items: readonly string[], max: number): string {
 export function describeVulnerabilities(counts: VulnerabilityCounts | undefined, style: Style): string {
   if (counts === undefined) return 'unknown'
   return describeCounts(counts, style) || 'none'
+}
+
+/** " (bigger move: Node 22 → 23)" for a move the policy does not allow; empty for an allowed one. */
+export function biggerNote(entry: RecommendationEntry, option: Option): string {
+  return option.allowed ? '' : ` (bigger move: ${describeMove(entry, option) || 'what it changes is not allowed'})`
+}
+
+/** What a move changes, in words: "Node 22 → 23, floating tag"; empty when only the build and the patch level change. */
+export function describeMove(entry: RecommendationEntry, option: Option): string {
+  const base = entry.baseImage
+  if (base === undefined) return ''
+  const facts = (side: MoveDetails) => ({ ...side, slim: side.slim ?? false, versioned: true })
+  return describeChanges(base.name, option.changes, facts(base), facts(option)).join(', ')
 }
