@@ -11,7 +11,7 @@ const LAYERS = [
   ['settings/', 'matrix/', 'github/'],
   ['scan/'],
   ['report/'],
-  ['collect/'],
+  ['collect/', 'moves/'],
   ['dockerfile/'],
   ['graph/'],
   ['sinks/'],

@@ -281,13 +281,14 @@ describe('against Cartography on the same database', () => {
     )
     expect(after.relationships.filter((line) => line.includes('SCOUT_BUILT_ON')).length).toBeGreaterThan(0)
     expect(after.nodes.some((line) => line.includes('"scout_high"'))).toBe(true)
+    expect(after.relationships.some((line) => line.includes('"scout_changes":["os-family","variant","floating"]'))).toBe(true)
     const cartographyPart = (graph: typeof after) => ({
       nodes: graph.nodes
         .filter((line) => !line.includes('ScoutGraphImage'))
         .map((line) => line.replace(/"scout_[a-z]+":("[a-z]+"|\{"int":\d+\}),/g, '')),
       relationships: graph.relationships
         .filter((line) => !line.includes('SCOUT_BUILT_ON'))
-        .map((line) => line.replace(/,"scout_kind":"[a-z]+"/g, ''))
+        .map((line) => line.replace(/,"scout_changes":\[[^\]]*\]/g, '').replace(/,"scout_kind":"[a-z]+"/g, ''))
     })
     expect(cartographyPart(after)).toEqual(theirs)
   })

@@ -46,7 +46,8 @@ jobs:
           RECOMMENDATIONS: \${{ steps.sg.outputs.recommendations }}
         run: |
           test "\${{ steps.sg.outputs.scanned-count }}" = 2
-          test "\${{ steps.sg.outputs.outdated-count }}" = 2
+          # moves: compatible (the default): node:25-alpine's refresh is proposed, node:22's slim and Node 23 are not.
+          test "\${{ steps.sg.outputs.outdated-count }}" = 1
           test -n "\${{ steps.sg.outputs.artifact-id }}"
           node -e 'const r = JSON.parse(process.env.RECOMMENDATIONS); if (r.length !== 2 || !r.every((e) => e.status === "ok")) process.exit(1); console.log("recommendations-ok", r.map((e) => e.baseImage.name + ":" + e.baseImage.tag).sort().join(","))'
       - id: policy
@@ -74,7 +75,7 @@ jobs:
     expect(lines.some((line) => /^v24\.\d+\.\d+$/.test(line.trim()))).toBe(true)
     expect(lines).toContain('recommendations-ok node:22,node:25-alpine')
     expect(lines).toContain('outcomes-ok')
-    expect(run.log).toMatch(/::error::fail-on fixable-high: 2 image\(s\)/)
+    expect(run.log).toMatch(/::error::fail-on fixable-high: 1 image\(s\): registry\.example\.test\/example\/app:1\.2\.3 \(node:25-alpine\)/)
     expect(run.log).toMatch(/concurrency: expected a whole number from 1 to 64, got "many"/)
     // act prints each step's summary; the action's heading is in it.
     expect(run.log).toContain('## Docker Scout base image recommendations')

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { classify, factsOf } from '../../src/report/changes.js'
+import { classify, factsOf } from '../../src/moves/changes.js'
 import { parseReport } from '../../src/report/parse.js'
 import { COMPATIBLE_MOVES, MOVE_CLASSES } from '../../src/types/moves.js'
 import { toEntry } from '../../src/verdict/entry.js'

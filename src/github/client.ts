@@ -53,9 +53,19 @@ async function createOctokit(token: string, github: GithubContext, host: Host, l
   ])
   // The toolkit's fetch (it honours the runner's proxy settings), with a timeout on every request.
   const proxied = (defaults.request?.fetch ?? fetch) as typeof fetch
-  const timed: typeof fetch = (input, init) => {
-    const signals = [AbortSignal.timeout(limits.timeoutMs), ...(init?.signal ? [init.signal] : [])]
-    return proxied(input, { ...init, signal: AbortSignal.any(signals) })
+  // A controller and a timer of our own: a signal of AbortSignal.any() over AbortSignal.timeout() is held
+  // weakly and can be collected before it fires (nodejs/node#48951), which left a silent GitHub unanswered.
+  const timed: typeof fetch = async (input, init) => {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(new DOMException('no answer in time', 'TimeoutError')), limits.timeoutMs)
+    const forward = () => controller.abort(init?.signal?.reason)
+    init?.signal?.addEventListener('abort', forward, { once: true })
+    try {
+      return await proxied(input, { ...init, signal: controller.signal })
+    } finally {
+      clearTimeout(timer)
+      init?.signal?.removeEventListener('abort', forward)
+    }
   }
   const onLimit =
     (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {

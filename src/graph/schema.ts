@@ -5,7 +5,7 @@
  * computed from these declarations, so no property exists that the schema does not list, and the
  * graph-delta JSON and the Neo4j push are both generated from them.
  */
-import { baseFacts, classify, optionFacts } from '../report/changes.js'
+import { baseFacts, classify, optionFacts } from '../moves/changes.js'
 import { fixCounts, inferOs, isSlim } from '../report/derive.js'
 import { SEVERITIES, type BaseImage, type ImageDetails, type Recommendation, type VulnerabilityCounts } from '../types/report.js'
 import type { GraphMode } from '../types/settings.js'

@@ -1,6 +1,6 @@
 /** An image's outcome as the contract's entry, and the facts about it every product reads the same way. */
 import { fixCounts } from '../report/derive.js'
-import { baseFacts, classify, optionFacts, type MoveFacts } from '../report/changes.js'
+import { baseFacts, classify, optionFacts, type MoveFacts } from '../moves/changes.js'
 import type { EntryStatus, MoveDetails, RecommendationEntry } from '../types/entry.js'
 import { MOVE_CLASSES, type MoveClass } from '../types/moves.js'
 import { SEVERITIES, type FixCounts, type ParsedReport } from '../types/report.js'

@@ -4,7 +4,7 @@
  */
 import { SEVERITIES, type FixCounts, type VulnerabilityCounts } from '../types/report.js'
 import { netChange, type Option } from './rank.js'
-import { describeChanges } from '../report/changes.js'
+import { describeChanges } from '../moves/changes.js'
 import type { MoveDetails, RecommendationEntry } from '../types/entry.js'
 
 /** How a fact is made to stand out where it lands. */
