@@ -18,66 +18,74 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/
 /** A workflow run id as GitHub gives it. */
 export const isRunId = (value: string): boolean => /^\d{1,20}$/.test(value)
 
-const text = shownText(MAX_TEXT, `text of at most ${MAX_TEXT} characters`)
-const count = v.pipe(wholeFrom(0, 'a count'), v.maxValue(10_000_000, 'a count'))
-/** `[critical, high, medium, low]`. */
-const CountsSchema = v.tuple([count, count, count, count], 'four counts: critical, high, medium, low')
-type Counts = v.InferOutput<typeof CountsSchema>
-// ISO 8601 in UTC only: Date.parse alone takes "2026-11-20 (any text)", and the time is shown.
-const time = v.pipe(
-  text,
-  v.regex(ISO_TIME, 'a time in ISO 8601, UTC'),
-  v.check((value) => !Number.isNaN(Date.parse(value)), 'a time in ISO 8601, UTC')
-)
+/** The saved state's schema, built on first use (a run without a dashboard never needs it). */
+function stateSchemas() {
+  const text = shownText(MAX_TEXT, `text of at most ${MAX_TEXT} characters`)
+  const count = v.pipe(wholeFrom(0, 'a count'), v.maxValue(10_000_000, 'a count'))
+  /** `[critical, high, medium, low]`. */
+  const CountsSchema = v.tuple([count, count, count, count], 'four counts: critical, high, medium, low')
+  // ISO 8601 in UTC only: Date.parse alone takes "2026-11-20 (any text)", and the time is shown.
+  const time = v.pipe(
+    text,
+    v.regex(ISO_TIME, 'a time in ISO 8601, UTC'),
+    v.check((value) => !Number.isNaN(Date.parse(value)), 'a time in ISO 8601, UTC')
+  )
 
-const ImageStateSchema = plainObject(
-  {
-    image: v.pipe(text, v.nonEmpty('an image reference')),
-    base: text,
-    urgency: v.picklist(URGENCIES, `one of ${URGENCIES.join(', ')}`),
-    counts: v.optional(CountsSchema),
-    /** Recommended tags: tag, kind, and the tag's counts. */
-    tags: v.pipe(
-      v.array(
-        v.tuple([text, v.picklist(['refresh', 'update'], 'refresh or update'), count, count, count, count], '[tag, kind, four counts]'),
-        'a list of tags'
-      ),
-      v.maxLength(MAX_TAGS, `at most ${MAX_TAGS} tags`)
-    )
-  },
-  'an image state'
-)
-export type ImageState = v.InferOutput<typeof ImageStateSchema>
-
-const imageList = v.pipe(v.array(ImageStateSchema, 'a list of image states'), v.maxLength(MAX_IMAGES, `at most ${MAX_IMAGES} images`))
-
-const DashboardStateSchema = plainObject(
-  {
-    /** When the scan ran (ISO 8601). */
-    at: time,
-    /** Set when only the most urgent images fit: the next comparison cannot tell who joined. */
-    partial: v.optional(v.boolean('true or false')),
-    images: imageList,
-    /** The workflow run that wrote it (`GITHUB_RUN_ID`): a re-run of that run compares with its basis. */
-    run: v.optional(v.pipe(text, v.check(isRunId, 'a run id'))),
-    /** What the run compared with, kept as its difference from `images` so it stays small. */
-    basis: v.optional(
-      plainObject(
-        {
-          at: time,
-          partial: v.optional(v.boolean('true or false')),
-          /** The basis's entries that differ from `images`, or are not in it (they left). */
-          changed: imageList,
-          /** Images of `images` the basis did not have (they joined). */
-          absent: v.pipe(v.array(text, 'a list of image references'), v.maxLength(MAX_IMAGES, `at most ${MAX_IMAGES} images`))
-        },
-        'an object { at, changed, absent }'
+  const ImageStateSchema = plainObject(
+    {
+      image: v.pipe(text, v.nonEmpty('an image reference')),
+      base: text,
+      urgency: v.picklist(URGENCIES, `one of ${URGENCIES.join(', ')}`),
+      counts: v.optional(CountsSchema),
+      /** Recommended tags: tag, kind, and the tag's counts. */
+      tags: v.pipe(
+        v.array(
+          v.tuple([text, v.picklist(['refresh', 'update'], 'refresh or update'), count, count, count, count], '[tag, kind, four counts]'),
+          'a list of tags'
+        ),
+        v.maxLength(MAX_TAGS, `at most ${MAX_TAGS} tags`)
       )
-    )
-  },
-  'an object'
-)
-export type DashboardState = v.InferOutput<typeof DashboardStateSchema>
+    },
+    'an image state'
+  )
+
+  const imageList = v.pipe(v.array(ImageStateSchema, 'a list of image states'), v.maxLength(MAX_IMAGES, `at most ${MAX_IMAGES} images`))
+
+  const DashboardStateSchema = plainObject(
+    {
+      /** When the scan ran (ISO 8601). */
+      at: time,
+      /** Set when only the most urgent images fit: the next comparison cannot tell who joined. */
+      partial: v.optional(v.boolean('true or false')),
+      images: imageList,
+      /** The workflow run that wrote it (`GITHUB_RUN_ID`): a re-run of that run compares with its basis. */
+      run: v.optional(v.pipe(text, v.check(isRunId, 'a run id'))),
+      /** What the run compared with, kept as its difference from `images` so it stays small. */
+      basis: v.optional(
+        plainObject(
+          {
+            at: time,
+            partial: v.optional(v.boolean('true or false')),
+            /** The basis's entries that differ from `images`, or are not in it (they left). */
+            changed: imageList,
+            /** Images of `images` the basis did not have (they joined). */
+            absent: v.pipe(v.array(text, 'a list of image references'), v.maxLength(MAX_IMAGES, `at most ${MAX_IMAGES} images`))
+          },
+          'an object { at, changed, absent }'
+        )
+      )
+    },
+    'an object'
+  )
+  return { counts: CountsSchema, image: ImageStateSchema, state: DashboardStateSchema }
+}
+type StateSchemas = ReturnType<typeof stateSchemas>
+let schemas: StateSchemas | undefined
+
+/** `[critical, high, medium, low]`. */
+type Counts = v.InferOutput<StateSchemas['counts']>
+export type ImageState = v.InferOutput<StateSchemas['image']>
+export type DashboardState = v.InferOutput<StateSchemas['state']>
 
 const PREFIX = '<!-- scout-graph-action:state v1 '
 const BLOCK = new RegExp(`^${PREFIX}([A-Za-z0-9_-]*) -->$`)
@@ -160,7 +168,7 @@ export function readState(body: string): ReadState {
   } catch {
     return { error: 'the saved state is not valid JSON' }
   }
-  const checked = check(DashboardStateSchema, value)
+  const checked = check((schemas ??= stateSchemas()).state, value)
   return 'problem' in checked ? { error: `the saved state is invalid: ${checked.problem}` } : { state: checked.value }
 }
 

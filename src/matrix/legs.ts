@@ -7,7 +7,7 @@ import path from 'node:path'
 import { errorLine } from '../messages.js'
 import type { LegsPlan } from '../types/settings.js'
 import { check } from '../util/schema.js'
-import { LegManifestSchema, type LegManifest } from './manifest.js'
+import { legManifestSchema, type LegManifest } from './manifest.js'
 
 /** Reads the legs' manifests; throws on one that is not a manifest (a wrong `legs` pattern should stop the run). */
 export async function readLegs(files: readonly string[], updateTag: number): Promise<LegsPlan> {
@@ -62,7 +62,7 @@ export async function readLegs(files: readonly string[], updateTag: number): Pro
 
 /** The manifest, checked against its schema: a wrong one stops the run naming the file and the field. */
 function validManifest(json: unknown, file: string): LegManifest {
-  const checked = check(LegManifestSchema, json)
+  const checked = check(legManifestSchema(), json)
   if ('problem' in checked) throw new Error(`${file}: ${checked.problem}`)
   return checked.value
 }

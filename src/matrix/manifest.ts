@@ -21,46 +21,50 @@ function isRelativeInside(file: string): boolean {
   return !path.isAbsolute(normal) && normal !== '..' && !normal.startsWith(`..${path.sep}`)
 }
 
-/** The manifest as written and as read back (untrusted: it comes from an artifact). */
-export const LegManifestSchema = plainObject(
-  {
-    schema: v.literal(SCHEMA, `"${SCHEMA}" (is this a ${LEG_MANIFEST} written by scout-graph-action?)`),
-    shard: v.optional(
-      v.pipe(
-        v.object(
-          { index: wholeFrom(1, 'a whole number from 1'), count: wholeFrom(1, 'a whole number from 1') },
-          'an object { index, count }'
-        ),
-        v.check((shard) => shard.index <= shard.count, 'an object { index, count } with 1 <= index <= count')
-      )
-    ),
-    runAttempt: wholeFrom(1, 'a whole number from 1'),
-    updateTag: wholeFrom(0, 'a non-negative whole number'),
-    /** Report files, relative to the manifest's folder, with the image each belongs to. */
-    reports: v.array(
-      v.object(
-        {
-          image: text('an image reference'),
-          file: v.pipe(
-            text("a relative path inside the leg's folder"),
-            v.check(isRelativeInside, "a relative path inside the leg's folder")
-          )
-        },
-        '{ image, file }'
+/** The manifest as written and as read back (untrusted: it comes from an artifact); built on first use. */
+const manifestSchema = () =>
+  plainObject(
+    {
+      schema: v.literal(SCHEMA, `"${SCHEMA}" (is this a ${LEG_MANIFEST} written by scout-graph-action?)`),
+      shard: v.optional(
+        v.pipe(
+          v.object(
+            { index: wholeFrom(1, 'a whole number from 1'), count: wholeFrom(1, 'a whole number from 1') },
+            'an object { index, count }'
+          ),
+          v.check((shard) => shard.index <= shard.count, 'an object { index, count } with 1 <= index <= count')
+        )
       ),
-      'a list of { image, file }'
-    ),
-    failed: v.array(
-      v.object({ image: text('an image reference'), error: text('the reason') }, '{ image, error }'),
-      'a list of { image, error }'
-    ),
-    /** Images Scout found no base image for: no report file, but an outcome all the same. */
-    noBaseImage: v.optional(v.array(text('an image reference'), 'a list of image references'))
-  },
-  'an object'
-)
+      runAttempt: wholeFrom(1, 'a whole number from 1'),
+      updateTag: wholeFrom(0, 'a non-negative whole number'),
+      /** Report files, relative to the manifest's folder, with the image each belongs to. */
+      reports: v.array(
+        v.object(
+          {
+            image: text('an image reference'),
+            file: v.pipe(
+              text("a relative path inside the leg's folder"),
+              v.check(isRelativeInside, "a relative path inside the leg's folder")
+            )
+          },
+          '{ image, file }'
+        ),
+        'a list of { image, file }'
+      ),
+      failed: v.array(
+        v.object({ image: text('an image reference'), error: text('the reason') }, '{ image, error }'),
+        'a list of { image, error }'
+      ),
+      /** Images Scout found no base image for: no report file, but an outcome all the same. */
+      noBaseImage: v.optional(v.array(text('an image reference'), 'a list of image references'))
+    },
+    'an object'
+  )
 
-export type LegManifest = v.InferOutput<typeof LegManifestSchema>
+let built: ReturnType<typeof manifestSchema> | undefined
+export const legManifestSchema = () => (built ??= manifestSchema())
+
+export type LegManifest = v.InferOutput<ReturnType<typeof manifestSchema>>
 
 export interface LegIdentity {
   outputDir: string
