@@ -10,10 +10,18 @@ import { build } from 'esbuild'
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const dist = path.join(root, 'dist')
 rmSync(dist, { recursive: true, force: true })
-/** `undici` as @actions/http-client imports it: the on-demand shim (scripts/shims/undici-on-demand.cjs). */
+/**
+ * The on-demand shims (scripts/shims/): `@actions/http-client` as @actions/core imports it (for OIDC alone),
+ * and `undici` as @actions/http-client imports it (for its ProxyAgent alone).
+ */
 const undiciOnDemand = {
   name: 'undici-on-demand',
   setup(builder) {
+    builder.onResolve({ filter: /^@actions\/http-client$/ }, (args) =>
+      args.importer.includes(`${path.sep}@actions${path.sep}core${path.sep}`)
+        ? { path: path.join(root, 'scripts', 'shims', 'http-client-on-demand.mjs') }
+        : undefined
+    )
     builder.onResolve({ filter: /^undici$/ }, (args) =>
       args.importer.includes(`${path.sep}@actions${path.sep}http-client${path.sep}`)
         ? { path: path.join(root, 'scripts', 'shims', 'undici-on-demand.cjs') }

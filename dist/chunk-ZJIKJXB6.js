@@ -1,3 +1,0 @@
-import { createRequire as __sgRequire } from 'node:module'; const require = __sgRequire(import.meta.url);
-import{a as o,e as n,f as e}from"./chunk-33YQJHPS.js";import{a as t}from"./chunk-EAK4VDRA.js";var s=new o;function g(i,r,...c){let p=n.plugin(...c);return new p(e(i,r))}t(g,"getOctokit");export{s as a,g as b};
-//# sourceMappingURL=chunk-ZJIKJXB6.js.map
