@@ -151,3 +151,29 @@ describe('the command line (npx scout-graph)', () => {
     expect((await finished('npx', ['--no-install', 'scout-graph', '--reprots', 'x'], env)).code).toBe(2)
   })
 })
+
+describe('the start-up path of the bundle', () => {
+  /** Every chunk dist/index.js loads before it runs: its static imports, transitively. */
+  async function startupChunks(): Promise<Map<string, string>> {
+    const chunks = new Map<string, string>()
+    const pending = ['index.js']
+    while (pending.length > 0) {
+      const name = pending.pop() as string
+      if (chunks.has(name)) continue
+      const text = await readFile(path.join(ROOT, 'dist', name), 'utf8')
+      chunks.set(name, text)
+      // Static imports only (`import{…}from"./x.js"`, `import"./x.js"`); `import("./x.js")` loads when used.
+      for (const [, chunk] of text.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) pending.push(chunk)
+    }
+    return chunks
+  }
+
+  it('parses neither undici nor the code-page tables before the run: they load when a run needs them', async () => {
+    const chunks = await startupChunks()
+    const startup = [...chunks.values()].join('\n')
+    expect(chunks.size).toBeGreaterThan(1)
+    expect(startup).not.toContain('UND_ERR_') // undici's error codes
+    expect(startup).not.toContain('maccroatian') // iconv-lite's code-page tables
+    expect(startup).toContain('dashboard issue') // the action itself is there
+  })
+})
