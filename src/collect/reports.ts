@@ -12,6 +12,7 @@ import { errorLine } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import type { ParsedReport } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
+import { isInside } from '../util/paths.js'
 import { logFileOf } from '../types/report-names.js'
 import { MAX_REPORT_BYTES, parseReportFile } from '../report/parse.js'
 
@@ -182,11 +183,6 @@ export async function placeReports(
 /** A report's name: its path below `<outputDir>/reports/`, with `/` between segments (the S3 key after the prefix). */
 export function reportName(outputDir: string, file: string): string {
   return path.relative(path.join(outputDir, REPORTS_FOLDER), file).split(path.sep).join('/')
-}
-
-const isInside = (folder: string, file: string) => {
-  const relative = path.relative(path.resolve(folder), file)
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
 }
 
 /** A path segment as a plain file name: no control character, no backslash, never `.` or `..`. */

@@ -1,6 +1,7 @@
 /** The report files to ingest: `reports` patterns, and the leg manifests of `legs`. */
 import path from 'node:path'
 import { errorLine } from '../messages.js'
+import { isInside } from '../util/paths.js'
 import { readLegs } from '../matrix/legs.js'
 import type { LegsPlan } from '../types/settings.js'
 import { InputError, splitList } from './values.js'
@@ -33,7 +34,7 @@ export async function reportSources(reports: string, legsInput: string, matchFil
     }
   }
   // A report inside a leg's folder is read through `legs` only (newest attempt), never twice.
-  const ownReports = legs ? matchedReports.filter((file) => !legs.folders.some((folder) => isInside(file, folder))) : matchedReports
+  const ownReports = legs ? matchedReports.filter((file) => !legs.folders.some((folder) => isInside(folder, file))) : matchedReports
   if (legs && ownReports.length < matchedReports.length) {
     legs.taken.push(
       `${matchedReports.length - ownReports.length} file(s) matched by reports are in the legs' folders: read through legs only`
@@ -52,9 +53,4 @@ function searchFolder(pattern: string, matched: ReadonlySet<string>): string {
   if (wild >= 0) return segments.slice(0, wild).join(path.sep) || path.sep
   const resolved = path.resolve(literal)
   return matched.has(resolved) ? path.dirname(resolved) : resolved
-}
-
-function isInside(file: string, folder: string): boolean {
-  const relative = path.relative(path.resolve(folder), path.resolve(file))
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
 }
