@@ -5,6 +5,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { classify, factsOf } from '../../src/moves/changes.js'
+import { policyOf } from '../../src/moves/policy.js'
 import { parseReport } from '../../src/report/parse.js'
 import { COMPATIBLE_MOVES, MOVE_CLASSES } from '../../src/types/moves.js'
 import { toEntry } from '../../src/verdict/entry.js'
@@ -89,7 +90,7 @@ describe('what each option of a real report changes', () => {
   for (const [dir, name, expected] of cases) {
     it(`${name}: ${JSON.stringify(expected.options)}`, () => {
       const parsed = parseReport(fixture(dir, name))
-      const compatible = withBestMove(toEntry({ source: name, parsed }, COMPATIBLE_MOVES))
+      const compatible = withBestMove(toEntry({ source: name, parsed }, policyOf(COMPATIBLE_MOVES)))
       expect(Object.fromEntries(compatible.recommendations.map((option) => [option.tag, option.changes]))).toEqual(expected.options)
       expect(compatible.bestMove?.tag ?? null).toBe(expected.compatible)
       expect(withBestMove(toEntry({ source: name, parsed })).bestMove?.tag ?? null).toBe(expected.any)
@@ -97,7 +98,10 @@ describe('what each option of a real report changes', () => {
   }
 
   it('says in words what a move changes', () => {
-    const entry = toEntry({ source: 'x', parsed: parseReport(fixture(WILD, 'lab8-node22-alpine-slim-plus-deltas.txt')) }, COMPATIBLE_MOVES)
+    const entry = toEntry(
+      { source: 'x', parsed: parseReport(fixture(WILD, 'lab8-node22-alpine-slim-plus-deltas.txt')) },
+      policyOf(COMPATIBLE_MOVES)
+    )
     expect(describeMove(entry, entry.recommendations[0])).toBe('Alpine 3.20 → Debian 12, slim variant, floating tag')
     const node18 = toEntry({
       source: 'x',

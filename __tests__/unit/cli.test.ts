@@ -1,10 +1,11 @@
 /** The command line run in-process from `src/`: a change that breaks it fails the fast tier. */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { INPUTS } from '../../src/inputs.js'
 import { cliInProcess } from '../kit/cli.js'
+import type { RecommendationEntry } from '../../src/types/entry.js'
 import { CARTOGRAPHY, ROOT, WILD } from '../kit/helpers.js'
 
 describe('the command line, from src/', () => {
@@ -103,5 +104,73 @@ describe('the command line, from src/', () => {
     expect(result.stderr).toContain('== Build the graph')
     expect(result.stderr).not.toContain('Upload the artifact')
     expect(result.stderr).not.toContain('Pull-request comment')
+  })
+})
+
+describe('the command line, with a policy file', () => {
+  const NODE18 = path.join(WILD, 'lukagrc-wik-dps-tp03-node18-alpine-v1.0-windows.txt')
+  const POLICY = [
+    'moves: compatible,runtime-major',
+    'ignore:',
+    "  - bases: ['node:18*']",
+    "    tags: ['20*']",
+    '    reason: waiting for the SDK to support <Node 20>',
+    '    until: 2099-03-31',
+    "  - images: ['no-such-image']",
+    '    reason: old',
+    '    until: 2020-01-01',
+    ''
+  ].join('\n')
+
+  async function workspace(policy: string): Promise<string> {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-policy-'))
+    await mkdir(path.join(root, '.github'))
+    await writeFile(path.join(root, '.github', 'scout-graph.yml'), policy)
+    return root
+  }
+
+  it('follows .github/scout-graph.yml: ignored options are in the JSON and their own fold, not in counts or fail-on', async () => {
+    const root = await workspace(POLICY)
+    const out = path.join(root, 'out')
+    const args = ['--reports', NODE18, '--output-dir', out, '--summary-file', path.join(out, 's.md'), '--fail-on', 'outdated']
+    const json = await cliInProcess([...args, '--json'], { GITHUB_WORKSPACE: root })
+    // Both options are Node 20 (slim is also 20-slim): the entry holds both back, nothing is outdated.
+    expect(json.code).toBe(0)
+    const [entry] = JSON.parse(json.stdout) as RecommendationEntry[]
+    expect(entry.bestMove).toBeNull()
+    expect(entry.recommendations.map((option) => [option.tag, option.allowed, option.ignored])).toEqual([
+      ['20-alpine', false, { reason: 'waiting for the SDK to support <Node 20>', until: '2099-03-31' }],
+      ['slim', false, { reason: 'waiting for the SDK to support <Node 20>', until: '2099-03-31' }]
+    ])
+    const summary = await readFile(path.join(out, 's.md'), 'utf8')
+    expect(summary).toContain('<details><summary>2 option(s) ignored by the policy file</summary>')
+    expect(summary).toContain(
+      '| `wik-dps-tp02` | `node:hydrogen-alpine3.18` → `node:20-alpine` | waiting for the SDK to support &lt;Node 20&gt; | 2099-03-31 |'
+    )
+    expect(summary).toMatch(/- ⚠️ \*\*0 need a bigger move\*\*/)
+    // The expired entry warns with its place; the glob that matched nothing is a notice.
+    expect(json.stderr).toContain('the ignore entry "old" ended on 2020-01-01: what it held back is proposed again')
+    expect(json.stderr).toContain('.github/scout-graph.yml:7: the images glob "no-such-image" matches nothing in this run')
+    const table = await cliInProcess(args, { GITHUB_WORKSPACE: root })
+    expect(table.stdout).toMatch(/update node:20-alpine \(ignored until 2099-03-31: waiting for the SDK to support <Node 20>\)/)
+    // Without the file, Node 20 is a bigger move, and the image needs one: nothing fails for outdated either.
+    const off = await cliInProcess([...args, '--json', '--policy-file', 'none'], { GITHUB_WORKSPACE: root })
+    const [plain] = JSON.parse(off.stdout) as RecommendationEntry[]
+    expect(plain.recommendations.map((option) => [option.allowed, option.ignored])).toEqual([
+      [false, undefined],
+      [false, undefined]
+    ])
+    // An explicit --moves wins over the file's moves: with any, slim is allowed... but still ignored.
+    const any = await cliInProcess([...args, '--json', '--moves', 'any'], { GITHUB_WORKSPACE: root })
+    expect((JSON.parse(any.stdout) as RecommendationEntry[])[0].recommendations.map((option) => option.allowed)).toEqual([false, false])
+  })
+
+  it('refuses a bad policy file before any work: exit 2, the file, line and key on stderr, no output written', async () => {
+    const root = await workspace('moves: compatible\nignore:\n  - tags: ["20*"]\n    reason: later\n    until: someday\n')
+    const out = path.join(root, 'out')
+    const result = await cliInProcess(['--reports', NODE18, '--output-dir', out], { GITHUB_WORKSPACE: root })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('policy-file: .github/scout-graph.yml:5: ignore[0].until: expected a date as YYYY-MM-DD')
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/)
   })
 })

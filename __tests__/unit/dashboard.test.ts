@@ -130,6 +130,25 @@ describe('the dashboard issue', () => {
     expect(dashboardMarker('o/r', 'Nightly bases')).not.toBe(dashboardMarker('o/r', 'Base image recommendations'))
   })
 
+  it('says when a move the policy held back is allowed now, and stays quiet about states from before the policy', async () => {
+    const major = (allowed: boolean) => [
+      outdatedEntry('app:1', 'node:20', [0, 1, 0, 0], [{ tag: '22', counts: [0, 0, 0, 0], changes: ['runtime-major'], allowed }])
+    ]
+    await write(major(false), undefined, new Date('2026-11-23T05:00:00Z')).written
+    await write(major(true), undefined, new Date('2026-11-24T05:00:00Z')).written
+    expect(opening(dashboards()[0].body)).toContain('- 🔓 **Newly allowed** (by the move policy):\n  - `app:1` on `node:20`: `node:22`\n')
+    await write(major(true), undefined, new Date('2026-11-25T05:00:00Z')).written
+    expect(opening(dashboards()[0].body)).toContain('Nothing changed.')
+    // A state written before the policy has no `allowed`: nothing can be said to be newly allowed.
+    const body = dashboards()[0].body
+    const read = readState(body)
+    if (!('state' in read)) throw new Error('no state')
+    const old = { ...read.state, images: read.state.images.map((image) => ({ ...image, allowed: undefined })) }
+    dashboards()[0].body = body.replace(/<!-- scout-graph-action:state v1 [^>]*-->/, encodeState(old))
+    await write(major(true), undefined, new Date('2026-11-26T05:00:00Z')).written
+    expect(opening(dashboards()[0].body)).toContain('Nothing changed.')
+  })
+
   it('leaves a dashboard a person closed closed, and says so', async () => {
     await write(FIRST).written
     dashboards()[0].state = 'closed'

@@ -80,6 +80,8 @@ function changesLines(changes: DashboardChanges, since: string): string[] {
   const lines = [`### What changed since the last run (${since})`, '']
   if (changes.nowUrgent.length > 0) lines.push(`- 🚨 **Should move now** (new): ${names(changes.nowUrgent)}`)
   if (changes.newTags.length > 0) lines.push('- 🆕 **Newly recommended**:', ...perImage(changes.newTags), ...more(changes.newTags))
+  if (changes.newlyAllowed.length > 0)
+    lines.push('- 🔓 **Newly allowed** (by the move policy):', ...perImage(changes.newlyAllowed), ...more(changes.newlyAllowed))
   if (changes.goneTags.length > 0) lines.push('- ✅ **No longer recommended**:', ...perImage(changes.goneTags), ...more(changes.goneTags))
   if (changes.moved.length > 0)
     lines.push(

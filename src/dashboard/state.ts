@@ -44,7 +44,9 @@ function stateSchemas() {
           'a list of tags'
         ),
         v.maxLength(MAX_TAGS, `at most ${MAX_TAGS} tags`)
-      )
+      ),
+      /** The tags the move policy allowed (absent in states written before the policy). */
+      allowed: v.optional(v.pipe(v.array(text, 'a list of tags'), v.maxLength(MAX_TAGS, `at most ${MAX_TAGS} tags`)))
     },
     'an image state'
   )
@@ -107,7 +109,8 @@ export function stateOf(entries: readonly RecommendationEntry[], at: string): Da
       base: baseReference(entry),
       urgency: urgency(entry),
       ...(vulnerabilities ? { counts: countsOf(vulnerabilities) } : {}),
-      tags: entry.recommendations.map((option) => [option.tag, option.kind, ...countsOf(option.vulnerabilities)])
+      tags: entry.recommendations.map((option) => [option.tag, option.kind, ...countsOf(option.vulnerabilities)]),
+      allowed: entry.recommendations.filter((option) => option.allowed).map((option) => option.tag)
     })
   }
   return { at, images }
@@ -178,6 +181,8 @@ export interface DashboardChanges {
   /** Per image: tags recommended now and not before, and the other way round (same base). */
   newTags: { image: string; base: string; tags: string[] }[]
   goneTags: { image: string; base: string; tags: string[] }[]
+  /** Per image: tags recommended before and now, that the move policy allows now and did not then. */
+  newlyAllowed: { image: string; base: string; tags: string[] }[]
   /** Images whose base changed (moved, or rebuilt on another). */
   moved: { image: string; from: string; to: string }[]
   joined: string[]
@@ -189,7 +194,16 @@ export interface DashboardChanges {
 export function compareStates(previous: DashboardState, current: DashboardState): DashboardChanges {
   const before = new Map(previous.images.map((image) => [image.image, image]))
   const now = new Map(current.images.map((image) => [image.image, image]))
-  const changes: DashboardChanges = { nowUrgent: [], newTags: [], goneTags: [], moved: [], joined: [], left: [], rose: [] }
+  const changes: DashboardChanges = {
+    nowUrgent: [],
+    newTags: [],
+    goneTags: [],
+    newlyAllowed: [],
+    moved: [],
+    joined: [],
+    left: [],
+    rose: []
+  }
   for (const image of current.images) {
     const old = before.get(image.image)
     if (old === undefined) {
@@ -208,6 +222,12 @@ export function compareStates(previous: DashboardState, current: DashboardState)
     const lost = [...oldTags].filter((tag) => !newTags.has(tag))
     if (gained.length > 0) changes.newTags.push({ image: image.image, base: image.base, tags: gained })
     if (lost.length > 0) changes.goneTags.push({ image: image.image, base: image.base, tags: lost })
+    // A state from before the policy does not say what was allowed: nothing is news then.
+    if (old.allowed && image.allowed) {
+      const wasAllowed = new Set(old.allowed)
+      const allowed = image.allowed.filter((tag) => oldTags.has(tag) && !wasAllowed.has(tag))
+      if (allowed.length > 0) changes.newlyAllowed.push({ image: image.image, base: image.base, tags: allowed })
+    }
     if (old.counts && image.counts) {
       const rises = SEVERITIES.flatMap((severity, i) =>
         (image.counts as Counts)[i] > (old.counts as Counts)[i]

@@ -10,6 +10,7 @@ import { registerSecret } from '../messages.js'
 import type { Settings } from '../types/settings.js'
 import { imageSettings } from './images.js'
 import { neo4jSettings } from './neo4j.js'
+import { movePolicySettings } from './policy.js'
 import { publishingSettings } from './publishing.js'
 import { githubContext, parseOutputDir, parseUpdateTag } from './runner.js'
 import { s3Settings } from './s3.js'
@@ -46,6 +47,8 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
   const scan = scanSettings(input, context.env)
   const neo4j = neo4jSettings(input)
   const s3 = s3Settings(input, context.env)
+  const workspace = path.resolve(context.env.GITHUB_WORKSPACE || '.')
+  const today = new Date(context.now()).toISOString().slice(0, 10)
   return {
     images,
     ...(shard ? { shard } : {}),
@@ -61,7 +64,8 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     scan,
     ...(input('github-token') ? { githubToken: input('github-token') } : {}),
     github: await githubContext(context.env),
-    ...publishingSettings(input, outputDir, path.resolve(context.env.GITHUB_WORKSPACE || '.'))
+    movePolicy: await movePolicySettings(input, workspace, today),
+    ...publishingSettings(input, outputDir, workspace)
   }
 }
 

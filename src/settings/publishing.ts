@@ -4,7 +4,6 @@ import { FAIL_RULES, type DockerfileSettings, type Settings, type FailRule } fro
 import { validateImage } from './images.js'
 import { InputError, parseBoolean, parseChoice, parseInteger, splitList } from './values.js'
 import type { InputReader } from '../inputs.js'
-import { COMPATIBLE_MOVES, MOVE_CLASSES, type MoveClass } from '../types/moves.js'
 
 export type PublishingSettings = Pick<
   Settings,
@@ -15,7 +14,6 @@ export type PublishingSettings = Pick<
   | 'artifactName'
   | 'artifactRetentionDays'
   | 'failOn'
-  | 'allowedMoves'
   | 'dockerfiles'
   | 'sarifFile'
 >
@@ -32,7 +30,6 @@ export function publishingSettings(input: InputReader, outputDir: string, worksp
       ? { artifactRetentionDays: parseInteger('artifact-retention-days', input('artifact-retention-days'), 1, 90) }
       : {}),
     failOn: parseFailOn(input('fail-on')),
-    allowedMoves: parseMoves(input('moves')),
     ...(dockerfiles ? { dockerfiles } : {}),
     sarifFile: path.resolve(input('sarif-file') || path.join(outputDir, 'scout-graph.sarif')),
     ...(parseBoolean('dashboard', input('dashboard')) ? { dashboard: { title: parseTitle(input('dashboard-title')) } } : {})
@@ -91,20 +88,4 @@ function parseFailOn(value: string): FailRule[] {
   }
   if (words.length === 0) throw new InputError('fail-on', 'expected at least one rule, or none')
   return [...new Set(words)] as FailRule[]
-}
-
-/** `compatible` (the default), `any`, `refresh`, or a comma list of the classes an allowed move may have. */
-function parseMoves(value: string): MoveClass[] {
-  const named: Record<string, readonly MoveClass[]> = { compatible: COMPATIBLE_MOVES, any: MOVE_CLASSES, refresh: ['refresh'] }
-  const words = splitList(value || 'compatible', /,/)
-  if (words.length === 1 && named[words[0]]) return [...(named[words[0]] as readonly MoveClass[])]
-  for (const word of words) {
-    if (!(MOVE_CLASSES as readonly string[]).includes(word)) {
-      throw new InputError(
-        'moves',
-        `unknown word ${JSON.stringify(word)} (expected compatible, any, refresh, or a comma list of ${MOVE_CLASSES.join(', ')})`
-      )
-    }
-  }
-  return [...new Set(words)] as MoveClass[]
 }

@@ -10,8 +10,8 @@ import { renderDiagram } from './diagram.js'
 import { largestFitting } from '../util/fit.js'
 import { biggerNote, describeMove, describeNet, describeVulnerabilities, HTML, MARKDOWN, someOf } from '../verdict/wording.js'
 import { code, escapeHtml, escapeMarkdown, htmlCode } from './escape.js'
-import { bestOption, byUrgency, optionReference, type Option, type Urgency } from '../verdict/rank.js'
-import { baseReference, retag } from '../verdict/entry.js'
+import { bestOption, byUrgency, optionReference, orderForReading, type Option, type Urgency } from '../verdict/rank.js'
+import { baseReference, isBiggerMove, retag } from '../verdict/entry.js'
 import type { RecommendationEntry } from '../types/entry.js'
 import type { FromLine } from '../types/dockerfile.js'
 
@@ -77,7 +77,7 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
   // Only moves the policy does not allow remove a critical or high: every way out, with what it changes.
   const biggerRow = (entry: RecommendationEntry) => {
     const ways = entry.recommendations
-      .filter((option) => !option.allowed)
+      .filter(isBiggerMove)
       .map(
         (option) =>
           `${moveText(entry, option, true)} (${escapeMarkdown(describeMove(entry, option) || 'the build')}): ${netText(entry, option).replace('<br>', '; ')}`
@@ -88,9 +88,10 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
   const failedRow = (entry: RecommendationEntry) => `| ${imageCell(entry)} | ${escapeMarkdown(entry.error ?? 'failed')} |`
   const currentRow = (entry: RecommendationEntry) => {
     const base = baseReference(entry)
+    const held = entry.recommendations.filter((option) => option.ignored).length
     const result =
       entry.status === 'ok'
-        ? `up to date (${describeVulnerabilities(entry.baseImage?.vulnerabilities, MARKDOWN)})`
+        ? `${held > 0 ? 'every option ignored, see below' : 'up to date'} (${describeVulnerabilities(entry.baseImage?.vulnerabilities, MARKDOWN)})`
         : escapeMarkdown(
             `${entry.status === 'no-base-image' ? 'no base image to judge' : entry.status}${entry.error ? `: ${entry.error}` : ''}`
           )
@@ -106,6 +107,7 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
     current: groups.current.map(currentRow)
   }
   const folds = [...groups.now, ...groups.may, ...groups.nothing].map((entry) => optionsFold(entry, imageLabel(entry, duplicates)))
+  const ignored = ignoredSection(orderForReading(entries), imageCell)
   const diagram = renderDiagram(entries)
   const head = headline(entries.length, groups, options.runUrl)
   const changes = options.changes ? changesSection(options.changes, entries) : []
@@ -146,6 +148,7 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
         '</details>',
         ''
       )
+    sections.push(...ignored)
     if (withDiagram && diagram)
       sections.push('<details><summary>Bases in use, and where each should go</summary>', '', diagram, '', '</details>', '')
     if (foldCount > 0) sections.push('### Every option, by image', '', ...folds.slice(0, foldCount))
@@ -236,6 +239,30 @@ function optionsFold(entry: RecommendationEntry, label: { name: string; extra?: 
   }
   lines.push('', '</details>', '')
   return lines.join('\n')
+}
+
+/** How many held-back options the "ignored" fold lists; the rest are counted. */
+const IGNORED_LISTED = 50
+
+/** The options the policy file's ignore entries hold back, each with its reason and last day. */
+function ignoredSection(entries: readonly RecommendationEntry[], imageCell: (entry: RecommendationEntry) => string): string[] {
+  const held = entries.flatMap((entry) => entry.recommendations.filter((option) => option.ignored).map((option) => ({ entry, option })))
+  if (held.length === 0) return []
+  const rows = held.slice(0, IGNORED_LISTED).map(({ entry, option }) => {
+    const ignored = option.ignored as { reason: string; until: string }
+    return `| ${imageCell(entry)} | ${moveText(entry, option, true)} | ${escapeMarkdown(ignored.reason)} | ${escapeMarkdown(ignored.until)} |`
+  })
+  return [
+    `<details><summary>${held.length} option(s) ignored by the policy file</summary>`,
+    '',
+    '| Image | Option held back | Reason | Until |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    ...(held.length > IGNORED_LISTED ? [`| and ${held.length - IGNORED_LISTED} more | | | |`] : []),
+    '',
+    '</details>',
+    ''
+  ]
 }
 
 /** "Changed since the last scan": news for a nightly reader, per base image, with the images on it. */

@@ -12,7 +12,8 @@ export function renderTable(entries: readonly RecommendationEntry[]): string {
     const lead = [entry.image, baseReference(entry)]
     if (entry.status !== 'ok') rows.push([...lead, entry.status, entry.error ?? '', ''])
     else if (entry.recommendations.length === 0) rows.push([...lead, 'up to date', '', ''])
-    optionsBestFirst(entry).forEach((option, index) => {
+    // The options to propose, then those an ignore entry holds back, marked.
+    ;[...optionsBestFirst(entry), ...entry.recommendations.filter((option) => option.ignored)].forEach((option, index) => {
       const { removes, adds } = describeNet(entry, option, PLAIN)
       rows.push([
         ...(index === 0 ? lead : ['', '']),

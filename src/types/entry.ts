@@ -36,8 +36,10 @@ export interface RecommendationEntry {
     fixes: FixCounts
     /** What the move changes, in the classes of moves.md; empty when only the build and the patch level do. */
     changes: MoveClass[]
-    /** Whether the move policy allows it (`moves`). */
+    /** Whether the move policy allows it (`moves`, the policy file's rules; never when ignored). */
     allowed: boolean
+    /** The policy file's ignore entry that holds it back. */
+    ignored?: { reason: string; until: string }
   } & MoveDetails)[]
   /** The best allowed option, or null when the policy allows none. */
   bestMove?: { kind: RecommendationKind; tag: string } | null

@@ -2,7 +2,7 @@
  * The validated settings, as shapes only: the settings builder (src/settings/) makes them, and each
  * stage takes its own slice. Imports nothing of the project outside `types/`.
  */
-import type { MoveClass } from './moves.js'
+import type { MovePolicy } from './moves.js'
 
 export const FAIL_RULES = ['error', 'outdated', 'fixable-critical', 'fixable-high', 'fixable-medium', 'fixable-low'] as const
 export type FailRule = (typeof FAIL_RULES)[number]
@@ -130,8 +130,8 @@ export interface Settings {
   artifactName?: string
   artifactRetentionDays?: number
   failOn: FailRule[]
-  /** The classes an allowed move may have (`moves`); a move with any other class is a bigger move. */
-  allowedMoves: MoveClass[]
+  /** Which moves may be proposed (`moves`, `policy-file`); a move it does not allow is a bigger move. */
+  movePolicy: MovePolicy
   /** Where to look for Dockerfiles; absent with `dockerfiles: none`. */
   dockerfiles?: DockerfileSettings
   /** Where the SARIF file goes when a Dockerfile was found. */

@@ -2,7 +2,8 @@
 import { fixCounts } from '../report/derive.js'
 import { baseFacts, classify, optionFacts, type MoveFacts } from '../moves/changes.js'
 import type { EntryStatus, MoveDetails, RecommendationEntry } from '../types/entry.js'
-import { MOVE_CLASSES, type MoveClass } from '../types/moves.js'
+import { MOVE_CLASSES, type MoveClass, type MovePolicy } from '../types/moves.js'
+import { ignoredBy, imageSubject, movesFor, optionTags, policyOf } from '../moves/policy.js'
 import { SEVERITIES, type FixCounts, type ParsedReport } from '../types/report.js'
 import { outcomeImage, type ImageOutcome } from '../types/outcome.js'
 
@@ -24,12 +25,17 @@ const detailsOf = ({ runtime, os, osVersion, slim }: MoveFacts): MoveDetails => 
   slim
 })
 
-export function toEntry(outcome: ImageOutcome, allowedMoves: readonly MoveClass[] = MOVE_CLASSES): RecommendationEntry {
+const ANY_MOVE = policyOf(MOVE_CLASSES)
+
+/** The entry of one outcome, each option judged by the move policy (by default, every move allowed). */
+export function toEntry(outcome: ImageOutcome, policy: MovePolicy = ANY_MOVE): RecommendationEntry {
   const { parsed } = outcome
   const image = outcomeImage(outcome)
   if (parsed === undefined)
     return { image, source: outcome.source, status: 'failed', error: outcome.error ?? 'no report', recommendations: [] }
   const base = parsed.base
+  const subject = imageSubject(image, parsed)
+  const allowedMoves = movesFor(policy, subject)
   const entry: RecommendationEntry = {
     image,
     source: outcome.source,
@@ -41,6 +47,7 @@ export function toEntry(outcome: ImageOutcome, allowedMoves: readonly MoveClass[
     recommendations: parsed.recommendations.map((recommendation) => {
       const facts = base ? optionFacts(base, recommendation) : undefined
       const changes: MoveClass[] = base && facts ? classify(recommendation.kind, baseFacts(base), facts) : ['unknown']
+      const ignored = ignoredBy(policy, { ...subject, tags: optionTags(recommendation) })
       return {
         kind: recommendation.kind,
         tag: recommendation.tag,
@@ -49,7 +56,8 @@ export function toEntry(outcome: ImageOutcome, allowedMoves: readonly MoveClass[
         vulnerabilities: recommendation.vulnerabilities,
         fixes: fixCounts(base?.vulnerabilities, recommendation.vulnerabilities),
         changes,
-        allowed: changes.every((change) => allowedMoves.includes(change)),
+        allowed: ignored === undefined && changes.every((change) => allowedMoves.includes(change)),
+        ...(ignored ? { ignored: { reason: ignored.reason, until: ignored.until } } : {}),
         ...(facts ? detailsOf(facts) : {})
       }
     })
@@ -71,10 +79,20 @@ export function isOutdated(entry: RecommendationEntry): boolean {
   return entry.status === 'ok' && entry.recommendations.some((option) => option.allowed)
 }
 
-/** The most a single recommendation removes, per severity: of the allowed ones, or (`bigger`) of the others. */
+type Option = RecommendationEntry['recommendations'][number]
+
+/** A move the policy does not allow, and that no ignore entry has set aside: shown as a bigger move. */
+export const isBiggerMove = (option: Option): boolean => !option.allowed && option.ignored === undefined
+
+/** The allowed options, or (`bigger`) the bigger moves; ignored options are in neither. */
+export function optionsOf(entry: RecommendationEntry, bigger = false): Option[] {
+  return entry.recommendations.filter(bigger ? isBiggerMove : (option) => option.allowed)
+}
+
+/** The most a single recommendation removes, per severity: of the allowed ones, or (`bigger`) of the bigger moves. */
 export function bestFixes(entry: RecommendationEntry, bigger = false): FixCounts {
   const best = { critical: 0, high: 0, medium: 0, low: 0 }
-  for (const recommendation of entry.recommendations.filter((option) => option.allowed !== bigger)) {
+  for (const recommendation of optionsOf(entry, bigger)) {
     for (const severity of SEVERITIES) best[severity] = Math.max(best[severity], recommendation.fixes[severity])
   }
   return best

@@ -4,7 +4,7 @@
  */
 import { SEVERITIES, type FixCounts, type Severity } from '../types/report.js'
 import { compareCodePoints } from '../util/compare.js'
-import { bestFixes, isOutdated } from './entry.js'
+import { bestFixes, isOutdated, optionsOf } from './entry.js'
 import type { RecommendationEntry } from '../types/entry.js'
 
 export type Option = RecommendationEntry['recommendations'][number]
@@ -41,7 +41,7 @@ const addsSerious = (change: NetChange) => change.adds.critical > 0 || change.ad
  * critical or high vulnerability.
  */
 export function bestOption(entry: RecommendationEntry, bigger = false): Option | undefined {
-  const options = entry.recommendations.filter((option) => option.allowed !== bigger)
+  const options = optionsOf(entry, bigger)
   let best = options[0]
   if (best === undefined) return undefined
   let bestChange = netChange(entry, best)
@@ -55,11 +55,14 @@ export function bestOption(entry: RecommendationEntry, bigger = false): Option |
   return best
 }
 
-/** Every option, the best allowed first, then the other allowed ones, then the bigger moves, each in Scout's order. */
+/**
+ * The options to propose: the best allowed first, then the other allowed ones, then the bigger moves, each
+ * in Scout's order. Options an ignore entry holds back are left out.
+ */
 export function optionsBestFirst(entry: RecommendationEntry): Option[] {
   const best = bestOption(entry)
-  const rest = entry.recommendations.filter((option) => option !== best)
-  return [...(best ? [best] : []), ...rest.filter((option) => option.allowed), ...rest.filter((option) => !option.allowed)]
+  const others = (bigger: boolean) => optionsOf(entry, bigger).filter((option) => option !== best)
+  return [...(best ? [best] : []), ...others(false), ...others(true)]
 }
 
 /** The entry with its best allowed move named (`bestMove`), as the contract's JSON gives it. */
@@ -72,7 +75,7 @@ export function withBestMove(entry: RecommendationEntry): RecommendationEntry {
 /**
  * `now`: an allowed move removes a critical or high vulnerability; `bigger`: only a move the policy does not
  * allow does (or, with no allowed move, removes anything); `may`: allowed moves remove medium or low only;
- * `nothing`: the moves remove nothing; `failed`; `current`: up to date, or no base image to judge.
+ * `nothing`: the moves remove nothing; `failed`; `current`: up to date (or every option ignored), or no base image to judge.
  */
 export type Urgency = 'now' | 'bigger' | 'may' | 'failed' | 'nothing' | 'current'
 export const URGENCIES: readonly Urgency[] = ['now', 'bigger', 'may', 'failed', 'nothing', 'current']
@@ -89,7 +92,7 @@ export function urgency(entry: RecommendationEntry): Urgency {
   // Only a bigger move removes something serious, or, with no allowed move at all, anything.
   if (serious(bigger) || (!isOutdated(entry) && removesAny(bigger))) return 'bigger'
   if (isOutdated(entry)) return removesAny(most) ? 'may' : 'nothing'
-  return entry.recommendations.length > 0 ? 'nothing' : 'current'
+  return optionsOf(entry, true).length > 0 ? 'nothing' : 'current'
 }
 
 const NO_FIXES: FixCounts = { critical: 0, high: 0, medium: 0, low: 0 }

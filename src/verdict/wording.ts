@@ -45,8 +45,12 @@ export function describeVulnerabilities(counts: VulnerabilityCounts | undefined,
   return describeCounts(counts, style) || 'none'
 }
 
-/** " (bigger move: Node 22 → 23)" for a move the policy does not allow; empty for an allowed one. */
+/**
+ * " (bigger move: Node 22 → 23)" for a move the policy does not allow, " (ignored until 2027-03-31: why)"
+ * for one an ignore entry holds back; empty for an allowed one.
+ */
 export function biggerNote(entry: RecommendationEntry, option: Option): string {
+  if (option.ignored) return ` (ignored until ${option.ignored.until}: ${option.ignored.reason})`
   return option.allowed ? '' : ` (bigger move: ${describeMove(entry, option) || 'what it changes is not allowed'})`
 }
 
