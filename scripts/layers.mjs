@@ -16,14 +16,14 @@ const LAYERS = [
   ['graph/'],
   ['sinks/'],
   ['verdict/'],
-  ['summary/', 'code-scanning/', 'outputs/', 'dashboard/'],
+  ['summary/', 'code-scanning/', 'outputs/', 'dashboard/', 'fix/'],
   ['stages/'],
   ['pipeline.ts'],
   ['action.ts', 'cli.ts', 'index.ts']
 ]
 // The products share the verdict below them and import one another not at all, but for the one stated
 // exception: the dashboard's body is composed of the summary.
-const PRODUCTS = ['summary/', 'code-scanning/', 'outputs/', 'dashboard/']
+const PRODUCTS = ['summary/', 'code-scanning/', 'outputs/', 'dashboard/', 'fix/']
 const PRODUCT_IMPORTS_ALLOWED = new Set(['dashboard/ summary/'])
 const productOf = (file) => PRODUCTS.find((prefix) => file.startsWith(prefix))
 const layerOf = (file) => LAYERS.findIndex((prefixes) => prefixes.some((prefix) => file === prefix || file.startsWith(prefix)))

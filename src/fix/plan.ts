@@ -1,0 +1,62 @@
+/**
+ * What a fix proposes: for each base image with an allowed best move, every `FROM` that names it, in every
+ * Dockerfile found, moved to that move's tag; all of them or none (one line that cannot be moved keeps
+ * the whole base out, with the reason). Bases come in the one reading order, the most urgent first.
+ */
+import { rewriteFroms } from '../dockerfile/rewrite.js'
+import type { FileFix, FixPlan, FixProposals, NotProposed } from '../types/fix.js'
+import type { Located, RecommendationEntry } from '../types/entry.js'
+import { baseReference, retag } from '../verdict/entry.js'
+import { orderForReading } from '../verdict/rank.js'
+
+/** A tag as Docker's reference grammar writes it; anything else from a report is not written to a Dockerfile. */
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
+
+/** Reads a workspace file (path relative to the workspace); undefined when it is gone. */
+export type ReadWorkspaceFile = (path: string) => Promise<string | undefined>
+
+export async function planFixes(entries: readonly RecommendationEntry[], located: Located, read: ReadWorkspaceFile): Promise<FixProposals> {
+  const byBase = new Map<string, RecommendationEntry[]>()
+  for (const entry of orderForReading(entries)) {
+    if (!entry.bestMove || !entry.baseImage?.name || !located.has(entry)) continue
+    const base = baseReference(entry)
+    byBase.set(base, [...(byBase.get(base) ?? []), entry])
+  }
+  const plans: FixPlan[] = []
+  const notProposed: NotProposed[] = []
+  for (const [base, group] of byBase) {
+    const move = group[0].bestMove as NonNullable<RecommendationEntry['bestMove']>
+    if (!DOCKER_TAG.test(move.tag)) {
+      notProposed.push({ base, reason: `the tag ${JSON.stringify(move.tag.slice(0, 80))} is not a Docker tag` })
+      continue
+    }
+    const lines = new Map<string, Set<number>>()
+    for (const from of group.flatMap((entry) => located.get(entry) ?? [])) {
+      if (from.outside) continue
+      lines.set(from.path, (lines.get(from.path) ?? new Set()).add(from.line))
+    }
+    const files: FileFix[] = []
+    let refused: NotProposed | undefined
+    for (const [path, numbers] of [...lines].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      // A name with a control character could break the patch's headers: such a file is not edited.
+      const before = /\p{Cc}/u.test(path) ? undefined : await read(path)
+      if (before === undefined) {
+        refused = { base, path, reason: 'the Dockerfile could not be read again' }
+        break
+      }
+      const rewritten = rewriteFroms(
+        before,
+        [...numbers].sort((a, b) => a - b),
+        move.tag
+      )
+      if ('skipped' in rewritten) {
+        refused = { base, path, line: rewritten.skipped.line, reason: rewritten.skipped.reason }
+        break
+      }
+      if (rewritten.text !== before) files.push({ path, before, after: rewritten.text, lines: rewritten.lines })
+    }
+    if (refused) notProposed.push(refused)
+    else if (files.length > 0) plans.push({ base, tag: move.tag, target: retag(base, move.tag), kind: move.kind, entries: group, files })
+  }
+  return { plans, notProposed }
+}
