@@ -59,6 +59,11 @@ const DECLARED = [
   { name: 'sarif-file', kind: 'string' },
   { name: 'graph-file', kind: 'string' },
   { name: 'dashboard', kind: 'boolean', default: 'false' },
+  { name: 'fix-prs', kind: 'boolean', default: 'false' },
+  { name: 'fix-pr-limit', kind: 'string', default: '5' },
+  { name: 'fix-pr-labels', kind: 'string', default: 'dependencies,security' },
+  { name: 'fix-pr-token', kind: 'secret' },
+  { name: 'suggestions', kind: 'string', default: 'auto' },
   { name: 'dashboard-title', kind: 'string', default: 'Base image recommendations' }
 ] as const satisfies readonly InputSpec<string>[]
 

@@ -11,6 +11,7 @@ import { codeScanningStage } from './stages/code-scanning.js'
 import { collectStage } from './stages/collect.js'
 import { commentStage } from './stages/comment.js'
 import { dashboardStage } from './stages/dashboard.js'
+import { fixPatchStage, fixPrStage } from './stages/fix.js'
 import { graphStage } from './stages/graph.js'
 import { pushStage } from './stages/neo4j.js'
 import { outputsStage } from './stages/outputs.js'
@@ -43,10 +44,13 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
   const changes = await pushStage(run, delta)
   await pruneStage(run, uploadedKeys)
   const entries = verdictStage(run, outcomes)
-  const artifactId = await artifactStage(run, entries)
   const located = await codeScanningStage(run, entries)
+  // The patch is written before the artifact is uploaded, so the artifact carries it.
+  const proposals = await fixPatchStage(run, entries, located)
+  const artifactId = await artifactStage(run, entries)
   await outputsStage(run, entries, artifactId, located)
-  const view = runView(run, located, changes)
+  const fixes = await fixPrStage(run, entries, proposals)
+  const view = runView(run, located, changes, { proposals, ...(fixes ? { result: fixes } : {}) })
   await summaryStage(run, entries, view)
   await commentStage(run, entries, view)
   await dashboardStage(run, entries, view)

@@ -1,6 +1,7 @@
 /** The command line run in-process from `src/`: a change that breaks it fails the fast tier. */
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
+import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { INPUTS } from '../../src/inputs.js'
@@ -172,5 +173,40 @@ describe('the command line, with a policy file', () => {
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('policy-file: .github/scout-graph.yml:5: ignore[0].until: expected a date as YYYY-MM-DD')
     await expect(readdir(out)).rejects.toThrow(/ENOENT/)
+  })
+})
+
+describe('the command line, proposing fixes', () => {
+  it('writes --fix-patch, which git apply takes, and lists the move and what it left alone in the summary', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'sg-cli-fix-'))
+    await mkdir(path.join(root, 'web'))
+    await writeFile(path.join(root, 'web', 'Dockerfile'), '# web\nFROM --platform=linux/amd64 python:3.11-alpine AS app\nCMD ["python"]\n')
+    await writeFile(
+      path.join(root, 'Dockerfile.pinned'),
+      'FROM python:3.11-alpine@sha256:81d42a73add8e508771ee8e923f9f8392ec1c3d1e482d7d594891d06e78fb51c\n'
+    )
+    const patch = path.join(root, 'out', 'moves.patch')
+    const args = ['--reports', path.join(WILD, 'tiamaria-python311-alpine-v1.17-windows-after.txt'), '--output-dir', path.join(root, 'out')]
+    const summary = path.join(root, 'out', 's.md')
+    // The pinned FROM keeps the whole base out (all or none); alone, the other file is moved.
+    const both = await cliInProcess([...args, '--fix-patch', patch, '--summary-file', summary], { GITHUB_WORKSPACE: root })
+    expect(both.code).toBe(0)
+    await expect(readFile(patch)).rejects.toThrow(/ENOENT/)
+    expect(await readFile(summary, 'utf8')).toContain(
+      '- Not proposed: `python:3.11-alpine` (`Dockerfile.pinned:1`): pinned by digest: not proposed until its new digest is known'
+    )
+    await rm(path.join(root, 'Dockerfile.pinned'))
+    const one = await cliInProcess([...args, '--fix-patch', patch, '--summary-file', summary], { GITHUB_WORKSPACE: root })
+    expect(one.code).toBe(0)
+    expect(await readFile(summary, 'utf8')).toContain(
+      '- **1 base(s) to move**, every `FROM` that names each: `python:3.11-alpine` → `python:3.13-alpine`.'
+    )
+    const git = (...command: string[]) => execFileSync('git', command, { cwd: root, stdio: 'pipe' }).toString()
+    git('init', '-q')
+    git('apply', '--check', patch)
+    git('apply', patch)
+    expect(await readFile(path.join(root, 'web', 'Dockerfile'), 'utf8')).toBe(
+      '# web\nFROM --platform=linux/amd64 python:3.13-alpine AS app\nCMD ["python"]\n'
+    )
   })
 })

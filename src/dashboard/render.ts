@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { someOf } from '../verdict/wording.js'
-import { code } from '../summary/escape.js'
+import { code } from '../util/markdown.js'
 import {
   basisOf,
   compareStates,

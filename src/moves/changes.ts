@@ -175,15 +175,18 @@ export function describeChanges(repository: string, classes: readonly MoveClass[
     switch (name) {
       case 'refresh':
         return 'the same tag, a newer build'
+      // A class kept in the JSON may come without the details it was read from: then the class is said.
       case 'runtime-major':
       case 'runtime-minor':
-        return `${runtimeName} ${from.runtime} → ${to.runtime}`
+        return from.runtime && to.runtime
+          ? `${runtimeName} ${from.runtime} → ${to.runtime}`
+          : `a newer ${name.slice(8)} ${runtimeName} version`
       case 'runtime-downgrade':
-        return `${runtimeName} ${from.runtime} → ${to.runtime} (older)`
+        return from.runtime && to.runtime ? `${runtimeName} ${from.runtime} → ${to.runtime} (older)` : `an older ${runtimeName} version`
       case 'os-family':
-        return `${side(from.os, from.osVersion)} → ${side(to.os, to.osVersion)}`
+        return from.os && to.os ? `${side(from.os, from.osVersion)} → ${side(to.os, to.osVersion)}` : 'another OS'
       case 'os-version':
-        return `${side(from.os, from.osVersion)} → ${to.osVersion}`
+        return from.os && to.osVersion ? `${side(from.os, from.osVersion)} → ${to.osVersion}` : 'another release of the OS'
       case 'variant':
         return to.slim ? 'slim variant' : 'full variant (not slim)'
       case 'floating':

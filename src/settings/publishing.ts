@@ -1,6 +1,6 @@
 /** What the run publishes: summary, comment, artifact, annotations, and when the step fails. */
 import path from 'node:path'
-import { FAIL_RULES, type DockerfileSettings, type Settings, type FailRule } from '../types/settings.js'
+import { FAIL_RULES, type DockerfileSettings, type FailRule, type FixPrSettings, type Settings } from '../types/settings.js'
 import { validateImage } from './images.js'
 import { InputError, parseBoolean, parseChoice, parseInteger, splitList } from './values.js'
 import type { InputReader } from '../inputs.js'
@@ -16,6 +16,9 @@ export type PublishingSettings = Pick<
   | 'failOn'
   | 'dockerfiles'
   | 'sarifFile'
+  | 'fixPatchFile'
+  | 'fixPrs'
+  | 'suggestions'
 >
 
 export function publishingSettings(input: InputReader, outputDir: string, workspace: string): PublishingSettings {
@@ -32,7 +35,24 @@ export function publishingSettings(input: InputReader, outputDir: string, worksp
     failOn: parseFailOn(input('fail-on')),
     ...(dockerfiles ? { dockerfiles } : {}),
     sarifFile: path.resolve(input('sarif-file') || path.join(outputDir, 'scout-graph.sarif')),
-    ...(parseBoolean('dashboard', input('dashboard')) ? { dashboard: { title: parseTitle(input('dashboard-title')) } } : {})
+    ...(parseBoolean('dashboard', input('dashboard')) ? { dashboard: { title: parseTitle(input('dashboard-title')) } } : {}),
+    fixPatchFile: path.join(outputDir, 'fix.patch'),
+    ...(parseBoolean('fix-prs', input('fix-prs')) ? { fixPrs: parseFixPrs(input) } : {}),
+    suggestions: parseChoice('suggestions', input('suggestions'), ['auto', 'never'])
+  }
+}
+
+function parseFixPrs(input: InputReader): FixPrSettings {
+  const labels = splitList(input('fix-pr-labels'), /,/)
+  for (const label of labels) {
+    // GitHub's limit for a label name, and no control characters.
+    if (label.length > 50 || /\p{Cc}/u.test(label))
+      throw new InputError('fix-pr-labels', `${JSON.stringify(label.slice(0, 60))} is not a label name (at most 50 characters, one line)`)
+  }
+  return {
+    limit: parseInteger('fix-pr-limit', input('fix-pr-limit'), 0, 100),
+    labels: [...new Set(labels)],
+    ...(input('fix-pr-token') ? { token: input('fix-pr-token') } : {})
   }
 }
 

@@ -9,11 +9,12 @@ import type { BaseChange } from '../types/graph-change.js'
 import { renderDiagram } from './diagram.js'
 import { largestFitting } from '../util/fit.js'
 import { biggerNote, describeMove, describeNet, describeVulnerabilities, HTML, MARKDOWN, someOf } from '../verdict/wording.js'
-import { code, escapeHtml, escapeMarkdown, htmlCode } from './escape.js'
+import { code, escapeHtml, escapeMarkdown, htmlCode } from '../util/markdown.js'
 import { bestOption, byUrgency, optionReference, orderForReading, type Option, type Urgency } from '../verdict/rank.js'
 import { baseReference, isBiggerMove, retag } from '../verdict/entry.js'
 import type { RecommendationEntry } from '../types/entry.js'
 import type { FromLine } from '../types/dockerfile.js'
+import type { FixProposals, FixResult } from '../types/fix.js'
 
 /** GitHub refuses a step summary over 1 MiB of UTF-8; keep clear of it. */
 export const SUMMARY_LIMIT = 1_000_000
@@ -34,6 +35,8 @@ export interface SummaryOptions {
   medium?: 'summary' | 'comment'
   /** The Dockerfile `FROM` lines each image's base is used on, when known. */
   fromLines?: (entry: RecommendationEntry) => readonly FromLine[]
+  /** The fixes proposed (the patch), and what the fix pull requests came to when they ran. */
+  fixes?: { proposals: FixProposals; result?: FixResult }
 }
 
 const TITLES: Record<Exclude<Urgency, 'nothing' | 'current'>, string> = {
@@ -108,6 +111,7 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
   }
   const folds = [...groups.now, ...groups.may, ...groups.nothing].map((entry) => optionsFold(entry, imageLabel(entry, duplicates)))
   const ignored = ignoredSection(orderForReading(entries), imageCell)
+  const fixes = options.fixes ? fixesSection(options.fixes, where) : []
   const diagram = renderDiagram(entries)
   const head = headline(entries.length, groups, options.runUrl)
   const changes = options.changes ? changesSection(options.changes, entries) : []
@@ -148,7 +152,7 @@ export function renderSummary(entries: readonly RecommendationEntry[], options: 
         '</details>',
         ''
       )
-    sections.push(...ignored)
+    sections.push(...fixes, ...ignored)
     if (withDiagram && diagram)
       sections.push('<details><summary>Bases in use, and where each should go</summary>', '', diagram, '', '</details>', '')
     if (foldCount > 0) sections.push('### Every option, by image', '', ...folds.slice(0, foldCount))
@@ -239,6 +243,48 @@ function optionsFold(entry: RecommendationEntry, label: { name: string; extra?: 
   }
   lines.push('', '</details>', '')
   return lines.join('\n')
+}
+
+/** How many bases the fixes section names per list. */
+const FIXES_LISTED = 20
+
+/** The moves proposed as a patch (and as fix pull requests, when they ran), and the bases left out and why. */
+function fixesSection({ proposals, result }: NonNullable<SummaryOptions['fixes']>, where: string): string[] {
+  if (proposals.plans.length === 0 && proposals.notProposed.length === 0) return []
+  const names = (bases: readonly string[]) =>
+    someOf(
+      bases.map((base) => code(base)),
+      FIXES_LISTED
+    )
+  const lines = ['### Fixes', '']
+  if (proposals.plans.length > 0) {
+    const moves = proposals.plans.slice(0, FIXES_LISTED).map((plan) => `${code(plan.base)} → ${code(plan.target)}`)
+    lines.push(
+      `- **${proposals.plans.length} base(s) to move**, every \`FROM\` that names each: ${moves.join(', ')}${proposals.plans.length > FIXES_LISTED ? ', …' : ''}. ` +
+        `The change is \`fix.patch\` (\`git apply\` takes it) in ${where}.`
+    )
+  }
+  if (result) {
+    const lists: [Exclude<keyof FixResult, 'skipped'>, string][] = [
+      ['opened', 'Opened'],
+      ['updated', 'Updated'],
+      ['unchanged', 'Up to date'],
+      ['waiting', `Waiting (over fix-pr-limit)`],
+      ['declined', 'Declined (closed without merging)'],
+      ['frozen', 'Frozen (someone else committed)'],
+      ['closed', 'Closed (no longer recommended)']
+    ]
+    for (const [key, title] of lists) {
+      if (result[key].length > 0) lines.push(`- ${title}: ${names(result[key])}`)
+    }
+    for (const skipped of result.skipped.slice(0, FIXES_LISTED))
+      lines.push(`- Not written: ${code(skipped.base)}: ${escapeMarkdown(skipped.reason)}`)
+  }
+  for (const skipped of proposals.notProposed.slice(0, FIXES_LISTED)) {
+    const place = skipped.path ? ` (${code(`${skipped.path}${skipped.line ? `:${skipped.line}` : ''}`)})` : ''
+    lines.push(`- Not proposed: ${code(skipped.base)}${place}: ${escapeMarkdown(skipped.reason)}`)
+  }
+  return [...lines, '']
 }
 
 /** How many held-back options the "ignored" fold lists; the rest are counted. */

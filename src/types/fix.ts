@@ -36,3 +36,17 @@ export interface FixProposals {
   plans: FixPlan[]
   notProposed: NotProposed[]
 }
+
+/** What the fix pull requests came to, per base. */
+export interface FixResult {
+  opened: string[]
+  updated: string[]
+  unchanged: string[]
+  /** Bases over `fix-pr-limit`, the most urgent first. */
+  waiting: string[]
+  declined: string[]
+  frozen: string[]
+  closed: string[]
+  /** Bases not written, each with why (changed on the default branch, refused by GitHub…). */
+  skipped: { base: string; reason: string }[]
+}

@@ -138,6 +138,20 @@ export interface Settings {
   sarifFile: string
   /** Set with `dashboard: true`: the title of the dashboard issue to keep up to date. */
   dashboard?: { title: string }
+  /** Where the fix patch goes (`<output-dir>/fix.patch`; the CLI's `--fix-patch`). */
+  fixPatchFile: string
+  /** Set with `fix-prs: true`: one pull request per base with an allowed best move. */
+  fixPrs?: FixPrSettings
+  /** `auto`: on pull-request runs, one review of suggestions on the FROM lines in the diff; `never`. */
+  suggestions: 'auto' | 'never'
+}
+
+export interface FixPrSettings {
+  /** Fix pull requests open at once, the most urgent first. */
+  limit: number
+  labels: string[]
+  /** The token for the fix pull requests' writes (`fix-pr-token`), when not `github-token`. */
+  token?: string
 }
 
 export interface DockerfileSettings {

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for the part of GitHub's REST API the action calls: the comments of one pull request
- * (`o/r#7`) and the repository's issues, listed in small pages (so pagination is exercised), created and
+ * (`o/r#7`), the repository's issues, and its git data and pull requests (`github-git.ts`), listed in small pages (so pagination is exercised), created and
  * updated. It records every call, and answers the faults a test queues the way GitHub answers them: rate
  * limits with GitHub's headers and messages, 5xx, an answer that never comes (before or after the write).
  */
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { GithubLimits } from '../../../src/github/client.js'
 import type { GithubContext } from '../../../src/types/settings.js'
+import { answerGit, answerUpdateRefs, gitRepo, type GitRepo } from './github-git.js'
 
 export interface ApiCall {
   method: string
@@ -62,6 +63,8 @@ export interface GithubApiStandIn {
   refuseWith?: number
   /** The longest comment body accepted; a longer one gets 422, as GitHub's 65,536-character limit does. */
   commentLimit: number
+  /** The repository's git objects, refs, pull requests and labels. */
+  git: GitRepo
   reset(): void
   close(): Promise<void>
 }
@@ -96,7 +99,9 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
     issues: [],
     minimized: [],
     commentLimit,
+    git: gitRepo({}),
     reset() {
+      api.git = gitRepo({})
       api.calls.length = 0
       api.minimized.length = 0
       api.comments = [1, 2, 3].map((id) => ({ id, body: `someone else's comment ${id}` }))
@@ -144,7 +149,8 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
     if (api.refuseWith)
       return send(api.refuseWith, { message: api.refuseWith === 403 ? 'Resource not accessible by integration' : 'Validation Failed' })
     if (request.method === 'POST' && url.pathname === '/graphql') {
-      const { variables } = JSON.parse(text) as { query: string; variables: { id: string } }
+      const { query, variables } = JSON.parse(text) as { query: string; variables: { id: string } }
+      if (query.includes('updateRefs')) return send(200, answerUpdateRefs(api.git, variables as never))
       api.minimized.push(variables.id)
       return send(200, { data: { minimizeComment: { clientMutationId: null } } })
     }
@@ -222,6 +228,7 @@ export async function startGithubApi(commentLimit = 65_536): Promise<GithubApiSt
       api.issues = [...api.issues.filter((item) => item !== found), found]
       return send(200, issue(found))
     }
+    if (answerGit(api.git, request.method ?? '', url, text ? JSON.parse(text) : undefined, send, api.url)) return
     send(404, { message: 'Not Found' })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -1,0 +1,84 @@
+/**
+ * Fix stages: the patch of every proposed move (written on every run, the dry run of the pull requests),
+ * then the fix pull requests, with every rule of when they are written.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { renderPatch } from '../fix/patch.js'
+import { planFixes } from '../fix/plan.js'
+import { FIX_TEXTS } from '../fix/texts.js'
+import { runUrl } from '../github/client.js'
+import { publishFixPrs } from '../github/fix-prs.js'
+import { errorLine } from '../messages.js'
+import type { Located, RecommendationEntry } from '../types/entry.js'
+import type { FixProposals, FixResult } from '../types/fix.js'
+import { isInside } from '../util/paths.js'
+import { baseReference } from '../verdict/entry.js'
+import type { Run } from './run.js'
+
+export async function fixPatchStage(
+  { settings, host }: Run,
+  entries: readonly RecommendationEntry[],
+  located: Located
+): Promise<FixProposals> {
+  const root = settings.dockerfiles?.root
+  if (root === undefined || located.size === 0) return { plans: [], notProposed: [] }
+  return host.group('Propose fixes', async () => {
+    const read = (file: string) => {
+      const full = path.resolve(root, file)
+      return isInside(root, full) ? readFile(full, 'utf8').catch(() => undefined) : Promise.resolve(undefined)
+    }
+    const proposals = await planFixes(entries, located, read)
+    for (const skipped of proposals.notProposed)
+      host.info(
+        `${skipped.base}: not proposed${skipped.path ? ` (${skipped.path}${skipped.line ? `:${skipped.line}` : ''})` : ''}: ${skipped.reason}`
+      )
+    if (proposals.plans.length === 0) return proposals
+    try {
+      await mkdir(path.dirname(settings.fixPatchFile), { recursive: true })
+      await writeFile(settings.fixPatchFile, renderPatch(proposals.plans))
+      host.setOutput('fix-patch', settings.fixPatchFile)
+      host.info(`${proposals.plans.length} base(s) to move → ${settings.fixPatchFile} (git apply takes it)`)
+    } catch (error) {
+      host.warning(`fix-patch: not written: ${errorLine(error)}`)
+    }
+    return proposals
+  })
+}
+
+export async function fixPrStage(
+  { settings, host, ledger }: Run,
+  entries: readonly RecommendationEntry[],
+  proposals: FixProposals
+): Promise<FixResult | undefined> {
+  const { github, fixPrs } = settings
+  if (!fixPrs) return undefined
+  if (settings.shard)
+    return void host.warning('fix-prs: a shard sees only its slice of the images; the last job (`legs`) writes the fix pull requests')
+  if (github.pullRequest !== undefined)
+    return void host.notice('fix-prs: not from a pull-request run; the scheduled rescans keep the fix pull requests')
+  if (!github.repository) return void host.warning('fix-prs: this run belongs to no repository (off GitHub); the fix patch has the change')
+  const token = fixPrs.token ?? settings.githubToken
+  if (!token) return void host.warning('fix-prs: no token (fix-pr-token or github-token); the fix patch has the change')
+  const recommended = new Set(entries.filter((entry) => entry.bestMove).map(baseReference))
+  const failed = entries.some((entry) => entry.status === 'failed')
+  const target = {
+    token,
+    github,
+    repository: github.repository,
+    labels: fixPrs.labels,
+    limit: fixPrs.limit,
+    recommended,
+    // Closing is destructive: only after a run that read every report and lost nothing.
+    mayClose: !failed && ledger.blocker() === undefined,
+    ...(runUrl(github) ? { runUrl: runUrl(github) } : {})
+  }
+  return host.group('Fix pull requests', async () => {
+    const result = await publishFixPrs(proposals.plans, target, FIX_TEXTS, host)
+    const said = (['opened', 'updated', 'unchanged', 'waiting', 'declined', 'frozen', 'closed'] as const)
+      .map((key) => `${result[key].length} ${key}`)
+      .join(', ')
+    host.info(`fix pull requests: ${said}${result.skipped.length > 0 ? `, ${result.skipped.length} skipped` : ''}`)
+    return result
+  })
+}
