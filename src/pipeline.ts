@@ -11,7 +11,7 @@ import { codeScanningStage } from './stages/code-scanning.js'
 import { collectStage } from './stages/collect.js'
 import { commentStage } from './stages/comment.js'
 import { dashboardStage } from './stages/dashboard.js'
-import { fixPatchStage, fixPrStage } from './stages/fix.js'
+import { fixPatchStage, fixPrStage, suggestionsStage } from './stages/fix.js'
 import { graphStage } from './stages/graph.js'
 import { pushStage } from './stages/neo4j.js'
 import { outputsStage } from './stages/outputs.js'
@@ -50,6 +50,7 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
   const artifactId = await artifactStage(run, entries)
   await outputsStage(run, entries, artifactId, located)
   const fixes = await fixPrStage(run, entries, proposals)
+  await suggestionsStage(run, proposals)
   const view = runView(run, located, changes, { proposals, ...(fixes ? { result: fixes } : {}) })
   await summaryStage(run, entries, view)
   await commentStage(run, entries, view)

@@ -1,5 +1,5 @@
 /** Runs the committed bundle the way its users do: dist/index.js as the runner does, and `npx scout-graph`. */
-import { mkdtemp, readFile, readdir } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -101,6 +101,27 @@ describe('the action (dist/index.js)', () => {
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('::error::shard: expected K/N')
     expect(result.outputs).toEqual({})
+  })
+
+  it('reads the policy file with the bundled YAML parser, validator and globs, and refuses a bad one before any work', async () => {
+    const workspace = await mkdtemp(path.join(os.tmpdir(), 'sg-bundle-policy-'))
+    await mkdir(path.join(workspace, '.github'))
+    const policy = path.join(workspace, '.github', 'scout-graph.yml')
+    const inputs = {
+      reports: path.join(WILD, 'tiamaria-python311-alpine-v1.17-windows-after.txt'),
+      'fail-on': 'outdated',
+      'upload-artifact': 'false'
+    }
+    await writeFile(policy, "ignore:\n  - tags: ['3.1[23]-*']\n    reason: frozen for the audit\n    until: 2099-01-01\n")
+    const ignored = await runAction(inputs, { GITHUB_WORKSPACE: workspace })
+    expect(ignored.code, ignored.stdout).toBe(0)
+    expect(ignored.outputs['outdated-count']).toBe('0')
+    expect(ignored.summary).toContain('2 option(s) ignored by the policy file')
+    await writeFile(policy, 'moves: any\nrules: {}\n')
+    const refused = await runAction(inputs, { GITHUB_WORKSPACE: workspace })
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain('::error::policy-file: .github/scout-graph.yml:2: rules: expected a list')
+    expect(refused.outputs).toEqual({})
   })
 
   it('warns when the artifact service refuses the upload, and still publishes everything else', async () => {

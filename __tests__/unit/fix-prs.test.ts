@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import { planFixes } from '../../src/fix/plan.js'
 import { FIX_TEXTS } from '../../src/fix/texts.js'
+import { suggestionsFor } from '../../src/fix/suggest.js'
+import { publishSuggestions } from '../../src/github/suggestions.js'
 import { fixBranch, publishFixPrs, readFixState, type FixTarget } from '../../src/github/fix-prs.js'
 import type { Located } from '../../src/types/entry.js'
 import type { FixPlan } from '../../src/types/fix.js'
@@ -115,6 +117,8 @@ describe('fix pull requests', () => {
     expect(api.git.pulls[0]).toMatchObject({ state: 'closed' })
     expect(api.git.pulls[0].comments[0]).toContain('is no longer the recommended move')
     expect(api.git.refs.has(`heads/${fixBranch('node:22-alpine')}`)).toBe(false)
+    // Recommended again later: a close of this action's own declines nothing, so a new pull request opens.
+    expect((await run(await plansFor({ 'node:22-alpine': '22.14-alpine' }))).result.opened).toEqual(['node:22-alpine'])
   })
 
   it('takes a close without merging as declining that target: not proposed again until the move changes', async () => {
@@ -160,5 +164,80 @@ describe('fix pull requests', () => {
       'fix-prs: this repository does not let GitHub Actions create pull requests: allow it under Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests", or give fix-pr-token'
     )
     expect([...api.git.refs.keys()]).toEqual(['heads/main'])
+  })
+})
+
+describe('suggestions on a pull request', () => {
+  const { api, github } = useGithubApi()
+  const review = async (plans: FixPlan[]) => {
+    const recorded = recordingHost()
+    const target = { token: 'ghs_t', github: github({ pullRequest: 600 }), repository: 'o/r', pullRequest: 600 }
+    const posted = await publishSuggestions(
+      target,
+      (patches) => {
+        const { suggestions } = suggestionsFor(plans, patches)
+        return suggestions.length > 0 ? { body: 'moves', comments: suggestions } : undefined
+      },
+      recorded.host,
+      FAST_GITHUB
+    )
+    return { posted, recorded }
+  }
+  const openPull = (files: { filename: string; patch: string }[]) => {
+    api.git = gitRepo(FILES)
+    api.git.push('main', {})
+    api.git.refs.set('heads/feature', api.git.refs.get('heads/main') as string)
+    api.git.pulls.push({
+      number: 600,
+      title: 'a change',
+      body: '',
+      state: 'open',
+      merged: false,
+      branch: 'feature',
+      sha: '',
+      base: 'main',
+      labels: [],
+      comments: [],
+      files,
+      reviews: []
+    })
+  }
+
+  it('posts one review per head commit with a suggestion on each FROM line inside the diff, and none twice', async () => {
+    openPull([
+      { filename: 'Dockerfile', patch: '@@ -1,2 +1,2 @@\n FROM node:22-alpine AS build\r\n-RUN npm install\r\n+RUN npm ci\r\n' },
+      { filename: 'web/Dockerfile', patch: '@@ -0,0 +1 @@\n+FROM python:3.11-slim\n' }
+    ])
+    const plans = await plansFor({ 'node:22-alpine': '22.14-alpine', 'python:3.11-slim': '3.13-slim' })
+    expect((await review(plans)).posted).toBe(2)
+    const [posted] = api.git.pulls[0].reviews
+    expect(posted.commit_id).toBe(api.git.refs.get('heads/feature'))
+    expect(
+      posted.comments.map((comment) => [comment.path, comment.line, comment.side, comment.body.split('\n').slice(0, 3).join('\n')])
+    ).toEqual([
+      ['Dockerfile', 1, 'RIGHT', '```suggestion\nFROM node:22.14-alpine AS build\n```'],
+      ['web/Dockerfile', 1, 'RIGHT', '```suggestion\nFROM python:3.13-slim\n```']
+    ])
+    expect((await review(plans)).posted).toBe(0)
+    expect(api.git.pulls[0].reviews).toHaveLength(1)
+    // A new head commit is reviewed again.
+    api.git.push('feature', { 'README.md': 'x' })
+    expect((await review(plans)).posted).toBe(2)
+  })
+
+  it('leaves out lines outside the diff, so the review is never refused, and posts nothing when none is inside', async () => {
+    openPull([{ filename: 'Dockerfile', patch: '@@ -2 +2 @@\n-RUN npm install\r\n+RUN npm ci\r\n' }])
+    const { posted, recorded } = await review(await plansFor({ 'node:22-alpine': '22.14-alpine' }))
+    expect(posted).toBe(0)
+    expect(api.calls.filter((call) => call.method === 'POST')).toEqual([])
+    expect(recorded.warnings).toEqual([])
+  })
+
+  it('warns, never fails, when GitHub refuses the review', async () => {
+    openPull([{ filename: 'web/Dockerfile', patch: '@@ -0,0 +1 @@\n+FROM python:3.11-slim\n' }])
+    api.faults.push({ method: 'POST', path: /reviews$/, answer: { status: 403, message: 'Resource not accessible by integration' } })
+    const { posted, recorded } = await review(await plansFor({ 'python:3.11-slim': '3.13-slim' }))
+    expect(posted).toBe(0)
+    expect(recorded.warnings[0].message).toMatch(/^suggestions: not posted: .*pull-requests: write/)
   })
 })

@@ -26,8 +26,8 @@ export interface FixState {
   fingerprint: string
   /** The run that wrote the commit (its link stays until the next commit). */
   run?: string
-  /** Set once the frozen or declined comment is posted. */
-  noted?: 'frozen' | 'declined'
+  /** Set once the frozen or declined comment is posted, or when this action closed it (a close that declines nothing). */
+  noted?: 'frozen' | 'declined' | 'closed'
 }
 
 export function encodeFixState(state: FixState): string {
@@ -168,7 +168,8 @@ export async function publishFixPrs(
         .map((pull) => ({ pull, state: readFixState(pull.body) }))
         .filter((found): found is { pull: ListedPull; state: FixState } => found.state?.base === plan.base)
       const current = pulls.find(({ pull }) => pull.state === 'open')
-      const closed = pulls.find(({ pull }) => pull.state === 'closed' && !pull.merged_at)
+      // A pull request this action closed (its move was no longer recommended) declines nothing.
+      const closed = pulls.find(({ pull, state }) => pull.state === 'closed' && !pull.merged_at && state.noted !== 'closed')
       if (!current && closed && closed.state.target === plan.target) {
         result.declined.push(plan.base)
         if (closed.state.noted !== 'declined') {
@@ -308,7 +309,12 @@ export async function publishFixPrs(
         // Someone else's commits are theirs: the pull request stays open.
         if (pull.head.sha !== state.commit) continue
         await octokit.rest.issues.createComment({ ...params, issue_number: pull.number, body: texts.closed(state), ...ONCE })
-        await octokit.rest.pulls.update({ ...params, pull_number: pull.number, state: 'closed' })
+        await octokit.rest.pulls.update({
+          ...params,
+          pull_number: pull.number,
+          state: 'closed',
+          body: withState(pull.body, { ...state, noted: 'closed' })
+        })
         await octokit.rest.git.deleteRef({ ...params, ref: `heads/${pull.head.ref}` }).catch((error: unknown) => {
           if ((error as { status?: number }).status !== 422 && (error as { status?: number }).status !== 404) throw error
         })

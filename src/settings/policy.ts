@@ -18,6 +18,7 @@ import {
   type MoveRule
 } from '../types/moves.js'
 import { InputError, splitList } from './values.js'
+import { loadCommonJs } from '../util/load.js'
 
 /** Where the policy file is looked for when `policy-file` is not given. */
 export const DEFAULT_POLICY_FILE = '.github/scout-graph.yml'
@@ -82,7 +83,7 @@ type GlobCompiler = (glob: string) => Glob
 
 /** Globs as `minimatch` reads them (the matcher `@actions/glob` uses for file patterns). */
 async function globCompiler(): Promise<GlobCompiler> {
-  const { makeRe } = await import('minimatch')
+  const { makeRe } = await loadCommonJs(() => import('minimatch'))
   return (glob) => ({ glob, pattern: makeRe(glob, { dot: true, nocomment: true, nonegate: true }) || /(?!)/ })
 }
 
@@ -104,7 +105,7 @@ async function readPolicyFile(file: string, workspace: string) {
   const found = await stat(file)
   if (found.size > MAX_POLICY_BYTES) refuse(0, `is over ${MAX_POLICY_BYTES / 1024} KiB: not a policy file`)
   const text = await readFile(file, 'utf8')
-  const { parseDocument, LineCounter } = await import('yaml')
+  const { parseDocument, LineCounter } = await loadCommonJs(() => import('yaml'))
   const counter = new LineCounter()
   const document = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false })
   const problem = document.errors[0]
@@ -130,9 +131,8 @@ let compiled: Validate | undefined
 /** The shipped schema, compiled once, with `format: date` as ISO's calendar dates. */
 async function policyValidator(): Promise<Validate> {
   if (compiled) return compiled
-  const module = await import('ajv')
-  // ajv is CommonJS: its class is both `module.exports` and its `default`.
-  const Ajv = module.default.default
+  // ajv is CommonJS: its class is `module.exports` (the namespace's default, bundled or not), and that class's own `default`.
+  const Ajv = (await import('ajv')).default.default
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false })
   ajv.addFormat('date', { type: 'string', validate: (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) })
   const { default: schema } = await import('../../policy.schema.json', { with: { type: 'json' } })

@@ -1,6 +1,6 @@
 /**
  * Fix stages: the patch of every proposed move (written on every run, the dry run of the pull requests),
- * then the fix pull requests, with every rule of when they are written.
+ * then the fix pull requests and the suggestions on a pull request, with every rule of when they are written.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -9,6 +9,8 @@ import { planFixes } from '../fix/plan.js'
 import { FIX_TEXTS } from '../fix/texts.js'
 import { runUrl } from '../github/client.js'
 import { publishFixPrs } from '../github/fix-prs.js'
+import { publishSuggestions } from '../github/suggestions.js'
+import { suggestionsFor } from '../fix/suggest.js'
 import { errorLine } from '../messages.js'
 import type { Located, RecommendationEntry } from '../types/entry.js'
 import type { FixProposals, FixResult } from '../types/fix.js'
@@ -81,4 +83,25 @@ export async function fixPrStage(
     host.info(`fix pull requests: ${said}${result.skipped.length > 0 ? `, ${result.skipped.length} skipped` : ''}`)
     return result
   })
+}
+
+export async function suggestionsStage({ settings, host }: Run, proposals: FixProposals): Promise<void> {
+  const { github } = settings
+  if (settings.suggestions === 'never' || github.pullRequest === undefined || proposals.plans.length === 0) return
+  if (github.fromFork) return host.notice("suggestions: a fork's pull request gets a read-only token; the annotations say the same")
+  if (!github.repository || !settings.githubToken)
+    return host.warning('suggestions: no github-token or repository; the annotations say the same')
+  const target = { token: settings.githubToken, github, repository: github.repository, pullRequest: github.pullRequest }
+  await host.group('Suggestions on the pull request', () =>
+    publishSuggestions(
+      target,
+      (patches) => {
+        const { suggestions, outside } = suggestionsFor(proposals.plans, patches)
+        if (outside > 0) host.info(`suggestions: ${outside} line(s) to move are outside the diff; their annotations stand`)
+        if (suggestions.length === 0) return undefined
+        return { body: `scout-graph-action: ${suggestions.length} FROM line(s) with a move the move policy allows.`, comments: suggestions }
+      },
+      host
+    )
+  )
 }

@@ -23,6 +23,9 @@ export interface StandInPull {
   base: string
   labels: string[]
   comments: string[]
+  /** The pull request's diff, as `GET …/pulls/{n}/files` lists it. */
+  files: { filename: string; patch?: string }[]
+  reviews: { commit_id: string; body: string; comments: { path: string; line: number; side: string; body: string }[] }[]
 }
 
 export interface GitRepo {
@@ -211,13 +214,39 @@ export function answerGit(repo: GitRepo, method: string, url: URL, body: unknown
       sha,
       base: String(input.base),
       labels: [],
-      comments: []
+      comments: [],
+      files: [],
+      reviews: []
     }
     repo.pulls.push(pull)
     return (send(201, pullJson(pull)), true)
   }
-  match = /^\/repos\/o\/r\/pulls\/(\d+)$/.exec(path)
-  if (method === 'PATCH' && match) {
+  match = /^\/repos\/o\/r\/pulls\/(\d+)(\/files|\/reviews)?$/.exec(path)
+  const reviewed = match ? repo.pulls.find((candidate) => candidate.number === Number(match?.[1])) : undefined
+  if (method === 'GET' && match && reviewed) {
+    if (match[2] === '/files') return (send(200, reviewed.files), true)
+    if (match[2] === '/reviews')
+      return (
+        send(
+          200,
+          reviewed.reviews.map((review, id) => ({ id, ...review }))
+        ),
+        true
+      )
+    return (send(200, pullJson(reviewed)), true)
+  }
+  if (method === 'POST' && match?.[2] === '/reviews' && reviewed) {
+    const review = input as StandInPull['reviews'][number]
+    // GitHub refuses the whole review when one comment is outside the diff.
+    for (const comment of review.comments) {
+      const file = reviewed.files.find((candidate) => candidate.filename === comment.path)
+      if (!file?.patch || comment.side !== 'RIGHT' || !rightLines(file.patch).has(comment.line))
+        return (send(422, { message: 'Unprocessable Entity', errors: ['Pull request review thread line must be part of the diff'] }), true)
+    }
+    reviewed.reviews.push(review)
+    return (send(200, { id: reviewed.reviews.length }), true)
+  }
+  if (method === 'PATCH' && match && !match[2]) {
     const pull = repo.pulls.find((candidate) => candidate.number === Number(match?.[1]))
     if (!pull) return (send(404, { message: 'Not Found' }), true)
     if (typeof input.title === 'string') pull.title = input.title
@@ -250,6 +279,18 @@ export function answerGit(repo: GitRepo, method: string, url: URL, body: unknown
     return (send(201, { name: input.name }), true)
   }
   return false
+}
+
+/** The right-side line numbers of a patch's hunks (added and context lines), as GitHub anchors review comments. */
+function rightLines(patch: string): Set<number> {
+  const lines = new Set<number>()
+  let line = 0
+  for (const row of patch.split('\n')) {
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)/.exec(row)
+    if (hunk) line = Number(hunk[1])
+    else if (line > 0 && /^[+ ]/.test(row)) lines.add(line++)
+  }
+  return lines
 }
 
 /** GraphQL `updateRefs`: each ref moves only from its `beforeOid`, as GitHub's compare-and-swap. */
