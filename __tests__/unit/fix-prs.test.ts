@@ -15,7 +15,7 @@ import { withBestMove } from '../../src/verdict/rank.js'
 import { outdatedEntry } from '../kit/entries.js'
 import { recordingHost } from '../kit/host.js'
 import { gitRepo } from '../kit/services/github-git.js'
-import { FAST_GITHUB, useGithubApi } from '../kit/services/github-api.js'
+import { FAST_GITHUB, RATE_LIMITS, useGithubApi } from '../kit/services/github-api.js'
 
 const FILES = { Dockerfile: 'FROM node:22-alpine AS build\r\nRUN npm ci\r\n', 'web/Dockerfile': 'FROM python:3.11-slim\n' }
 
@@ -149,9 +149,46 @@ describe('fix pull requests', () => {
     api.git.push('main', { Dockerfile: 'FROM node:22-alpine AS build\r\nRUN npm ci && npm test\r\n' })
     const { result } = await run(await plansFor({ 'node:22-alpine': '22.14-alpine' }))
     expect(result.skipped).toEqual([
-      { base: 'node:22-alpine', reason: "Dockerfile changed on main since this run's checkout; the next run proposes it" }
+      { base: 'node:22-alpine', reason: "Dockerfile changed on main since this run's checkout (or is gone); the next run proposes it" }
     ])
     expect(api.git.pulls).toEqual([])
+  })
+
+  it('after a merge, proposes nothing over the merged Dockerfile; a deleted Dockerfile is not written either', async () => {
+    fresh()
+    await run(await plansFor({ 'node:22-alpine': '22.14-alpine' }))
+    api.git.merge(api.git.pulls[0].number)
+    // A scan from before the merge still recommends the move: the file on main is not the one it read.
+    const stale = await run(await plansFor({ 'node:22-alpine': '22.14-alpine' }))
+    expect(stale.result.opened).toEqual([])
+    expect(stale.result.skipped[0].reason).toMatch(/^Dockerfile changed on main/)
+    expect(api.git.pulls).toHaveLength(1)
+    const gone = await run(await plansFor({ 'python:3.11-slim': '3.13-slim' }, { ...FILES, 'web/Dockerfile': FILES['web/Dockerfile'] }), {})
+    expect(gone.result.opened).toEqual(['python:3.11-slim'])
+  })
+
+  it('warns and goes on when GitHub refuses a branch (a protected name), a label, or rate-limits a write', async () => {
+    fresh()
+    api.faults.push({
+      method: 'POST',
+      path: /\/git\/refs$/,
+      answer: { status: 403, message: 'Cannot create ref due to creations being restricted.' }
+    })
+    api.faults.push({
+      method: 'POST',
+      path: /\/labels$/,
+      times: 5,
+      answer: { status: 403, message: 'Resource not accessible by integration' }
+    })
+    api.faults.push({ method: 'POST', path: /\/git\/trees$/, answer: RATE_LIMITS.secondary(1) })
+    const { result, recorded } = await run(await plansFor({ 'node:22-alpine': '22.14-alpine', 'python:3.11-slim': '3.13-slim' }))
+    // The secondary rate limit on the first tree is waited out; the first branch is refused; the second opens.
+    expect(result.skipped.map((skipped) => skipped.base)).toEqual(['node:22-alpine'])
+    expect(result.opened).toEqual(['python:3.11-slim'])
+    const warnings = recorded.warnings.map((warning) => warning.message)
+    expect(warnings[0]).toMatch(/^fix-prs: node:22-alpine: the token may not write the fix branch/)
+    expect(warnings.some((warning) => warning.startsWith('fix-prs: the label "dependencies" could not be created'))).toBe(true)
+    expect(api.git.pulls.map((pull) => pull.labels)).toEqual([[]])
   })
 
   it('says which setting to change when Actions may not open pull requests, and leaves no branch behind', async () => {

@@ -204,11 +204,9 @@ export async function publishFixPrs(
         return Array.isArray(data) || !('sha' in data) ? undefined : data.sha
       })
       if (changed) {
-        result.skipped.push({
-          base: plan.base,
-          reason: `${changed} changed on ${repository.default_branch} since this run's checkout; the next run proposes it`
-        })
-        host.info(`fix-prs: ${plan.base}: ${changed} changed on ${repository.default_branch} since the checkout; not proposed this run`)
+        const reason = `${changed} changed on ${repository.default_branch} since this run's checkout (or is gone); the next run proposes it`
+        result.skipped.push({ base: plan.base, reason })
+        host.info(`fix-prs: ${plan.base}: ${reason}`)
         continue
       }
       const fingerprint = createHash('sha256')
