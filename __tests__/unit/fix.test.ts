@@ -14,6 +14,8 @@ import { renderPatch } from '../../src/fix/patch.js'
 import type { Located, RecommendationEntry } from '../../src/types/entry.js'
 import { withBestMove } from '../../src/verdict/rank.js'
 import { outdatedEntry } from '../kit/entries.js'
+import { renderSummary } from '../../src/summary/summary.js'
+import { renderDashboard } from '../../src/dashboard/render.js'
 
 const moved = (text: string, lines: number[], tag: string) => {
   const result = rewriteFroms(text, lines, tag)
@@ -150,5 +152,48 @@ describe('the fix plan and its patch', () => {
     const { plans, notProposed } = await planFixes(hostile, new Map([[hostile[0], [{ path: 'a/Dockerfile', line: 1, stage: '#0' }]]]), read)
     expect(plans).toEqual([])
     expect(notProposed[0].reason).toMatch(/^the tag "22\\nRUN curl evil \| sh" is not a Docker tag$/)
+  })
+})
+
+describe('the fixes in the summary and the dashboard', () => {
+  it('lists the moves, what waits over fix-pr-limit, and what was not proposed and why', async () => {
+    const entries = ['node:22-alpine', 'python:3.11-slim'].map((base, i) =>
+      withBestMove(outdatedEntry(`app-${i}`, base, [0, 1, 0, 0], [{ tag: i === 0 ? '22.14-alpine' : '3.13-slim', counts: [0, 0, 0, 0] }]))
+    )
+    const files = { Dockerfile: 'FROM node:22-alpine\nFROM python:3.11-slim\n' }
+    const located: Located = new Map(entries.map((entry, i) => [entry, [{ path: 'Dockerfile', line: i + 1, stage: `#${i}` }]]))
+    const proposals = await planFixes(entries, located, async (file) => files[file as keyof typeof files])
+    const result = {
+      opened: ['node:22-alpine'],
+      updated: [],
+      unchanged: [],
+      waiting: ['python:3.11-slim'],
+      declined: [],
+      frozen: [],
+      closed: [],
+      skipped: []
+    }
+    const fixes = {
+      proposals: {
+        ...proposals,
+        notProposed: [
+          { base: 'nginx:1.27', path: 'web/Dockerfile', line: 3, reason: 'pinned by digest: not proposed until its new digest is known' }
+        ]
+      },
+      result
+    }
+    const expected = [
+      '### Fixes',
+      '',
+      "- **2 base(s) to move**, every `FROM` that names each: `node:22-alpine` → `node:22.14-alpine`, `python:3.11-slim` → `python:3.13-slim`. The change is `fix.patch` (`git apply` takes it) in the run's artifact and the `recommendations` output.",
+      '- Opened: `node:22-alpine`',
+      '- Waiting (over fix-pr-limit): `python:3.11-slim`',
+      '- Not proposed: `nginx:1.27` (`web/Dockerfile:3`): pinned by digest: not proposed until its new digest is known',
+      ''
+    ].join('\n')
+    expect(renderSummary(entries, { fixes })).toContain(expected)
+    const body = renderDashboard(entries, undefined, { marker: '<!-- m -->', at: new Date('2026-12-01T05:00:00Z'), fixes })
+    expect(body).toContain('- Waiting (over fix-pr-limit): `python:3.11-slim`')
+    expect(renderSummary(entries)).not.toContain('### Fixes')
   })
 })

@@ -105,7 +105,14 @@ function changesLines(changes: DashboardChanges, since: string): string[] {
 export function renderDashboard(
   entries: readonly RecommendationEntry[],
   previousBody: string | undefined,
-  context: { marker: string; at: Date; run?: string; runUrl?: string; fromLines?: SummaryOptions['fromLines'] }
+  context: {
+    marker: string
+    at: Date
+    run?: string
+    runUrl?: string
+    fromLines?: SummaryOptions['fromLines']
+    fixes?: SummaryOptions['fixes']
+  }
 ): string {
   const at = context.at.toISOString()
   const run = context.run !== undefined && isRunId(context.run) ? context.run : undefined
@@ -135,7 +142,8 @@ export function renderDashboard(
     limit: ISSUE_LIMIT - head.length - tail.length - 2,
     medium: 'comment',
     ...(context.runUrl ? { runUrl: context.runUrl } : {}),
-    ...(context.fromLines ? { fromLines: context.fromLines } : {})
+    ...(context.fromLines ? { fromLines: context.fromLines } : {}),
+    ...(context.fixes ? { fixes: context.fixes } : {})
   })
   return `${head}\n${summary}${tail}`
 }
