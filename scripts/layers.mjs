@@ -8,7 +8,7 @@ import path from 'node:path'
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'src')
 const LAYERS = [
   ['types/', 'util/', 'messages.ts', 'host.ts', 'inputs.ts', 'version.ts', 'ledger.ts'],
-  ['settings/', 'matrix/', 'github/'],
+  ['settings/', 'matrix/', 'github/', 'registry/'],
   ['scan/'],
   ['report/'],
   ['collect/', 'moves/'],

@@ -3,6 +3,7 @@
 #   - Neo4j 5.26 (LTS) as an embedded DBMS, its classpath resolved from Maven Central (test-services/neo4j/);
 #   - Cartography and moto (an S3 API) from PyPI, pinned in test-services/requirements.txt, in a virtualenv;
 #   - actionlint, built from the Go module proxy, to check the example workflows;
+#   - crane (go-containerregistry), built from the Go module proxy: a real registry and a client to fill it;
 #   - act (nektos/act, host mode) and Node 24, for the runner tier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,15 @@ if [ "$(cat .cache/actionlint.stamp 2>/dev/null)" != "$actionlint" ] || [ ! -x .
   echo "provision: building actionlint from the Go module proxy"
   GOBIN="$PWD/.cache/bin" go install "$actionlint"
   echo "$actionlint" > .cache/actionlint.stamp
+fi
+
+# A real container registry for the digest lookups: go-containerregistry's crane (`crane registry serve`,
+# and `crane` to push images and multi-platform indexes into it), built from the Go module proxy.
+crane=github.com/google/go-containerregistry/cmd/crane@v0.22.1
+if [ "$(cat .cache/crane.stamp 2>/dev/null)" != "$crane" ] || [ ! -x .cache/bin/crane ]; then
+  echo "provision: building crane from the Go module proxy"
+  GOBIN="$PWD/.cache/bin" go install "$crane"
+  echo "$crane" > .cache/crane.stamp
 fi
 
 # The runner tier: nektos/act (host mode) built from the Go module proxy, and Node 24 (what GitHub runs

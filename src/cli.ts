@@ -21,6 +21,7 @@ const CLI_FLAGS = ['json', 'summary-file', 'fix-patch', 'help', 'version']
 /** What the CLI reads from its environment besides the inputs' own variables (listed from INPUTS). */
 const OTHER_ENVIRONMENT: [string, string][] = [
   ['SCOUT_GRAPH_RELEASES_URL', 'a mirror of the Scout CLI releases, used when docker scout is missing'],
+  ['SCOUT_GRAPH_HUB_REGISTRY', "a mirror of Docker Hub's registry (host[:port]) for the digests of pinned FROM lines"],
   ['DOCKER_CONFIG', 'where the Scout CLI plugin is installed (cli-plugins/), as Docker reads it'],
   ['AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, …', "--s3-uri: the AWS SDK's default chain"],
   ['AWS_ENDPOINT_URL_S3', '--s3-uri: an S3-compatible endpoint'],

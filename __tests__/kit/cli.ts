@@ -1,6 +1,6 @@
 /** The command line run in-process from `src/`, its streams captured: what `npx scout-graph` prints, without a bundle. */
 import { runCli } from '../../src/cli.js'
-import { EMPTY_WORKSPACE } from './helpers.js'
+import { EMPTY_WORKSPACE, NO_HUB } from './helpers.js'
 
 export interface CliRun {
   code: number
@@ -17,6 +17,7 @@ export async function cliInProcess(args: readonly string[], env: NodeJS.ProcessE
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       GITHUB_WORKSPACE: EMPTY_WORKSPACE,
+      SCOUT_GRAPH_HUB_REGISTRY: NO_HUB,
       ...env
     }
   )

@@ -70,6 +70,7 @@ export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS
     GITHUB_WORKSPACE: temp,
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
+    SCOUT_GRAPH_HUB_REGISTRY: NO_HUB,
     ...extraEnv
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
@@ -120,6 +121,9 @@ export async function filesUnder(dir: string): Promise<Map<string, string>> {
  * An empty checkout for runs off a runner: without it the workspace is this repository, whose `.cache`
  * (170,000 entries once provisioned) the `dockerfiles: auto` walk would read on every run.
  */
+/** Tests never reach Docker Hub: its digests are looked up at a closed loopback port (refused at once). */
+export const NO_HUB = '127.0.0.1:9'
+
 export const EMPTY_WORKSPACE = mkdtempSync(path.join(os.tmpdir(), 'sg-workspace-'))
 
 /** A settings context that takes report patterns as the files they name, in an empty workspace, at a fixed time. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { INPUTS } from '../../src/inputs.js'
 import { cliInProcess } from '../kit/cli.js'
 import type { RecommendationEntry } from '../../src/types/entry.js'
-import { CARTOGRAPHY, ROOT, WILD } from '../kit/helpers.js'
+import { CARTOGRAPHY, NO_HUB, ROOT, WILD } from '../kit/helpers.js'
 
 describe('the command line, from src/', () => {
   const cli = cliInProcess
@@ -189,11 +189,13 @@ describe('the command line, proposing fixes', () => {
     const args = ['--reports', path.join(WILD, 'tiamaria-python311-alpine-v1.17-windows-after.txt'), '--output-dir', path.join(root, 'out')]
     const summary = path.join(root, 'out', 's.md')
     // The pinned FROM keeps the whole base out (all or none); alone, the other file is moved.
-    const both = await cliInProcess([...args, '--fix-patch', patch, '--summary-file', summary], { GITHUB_WORKSPACE: root })
+    const both = await cliInProcess([...args, '--fix-patch', patch, '--summary-file', summary], {
+      GITHUB_WORKSPACE: root
+    })
     expect(both.code).toBe(0)
     await expect(readFile(patch)).rejects.toThrow(/ENOENT/)
     expect(await readFile(summary, 'utf8')).toContain(
-      '- Not proposed: `python:3.11-alpine` (`Dockerfile.pinned:1`): pinned by digest: not proposed until its new digest is known'
+      `- Not proposed: \`python:3.11-alpine\` (\`Dockerfile.pinned:1\`): pinned by digest, and the new digest is unknown: ${NO_HUB} did not answer \\(fetch failed\\)`
     )
     await rm(path.join(root, 'Dockerfile.pinned'))
     const one = await cliInProcess([...args, '--fix-patch', patch, '--summary-file', summary], { GITHUB_WORKSPACE: root })

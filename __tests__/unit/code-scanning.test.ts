@@ -17,7 +17,7 @@ import { buildSettings } from '../../src/settings/index.js'
 import type { RawInputs } from '../../src/inputs.js'
 import type { FromLine } from '../../src/types/dockerfile.js'
 import { outdatedEntry } from '../kit/entries.js'
-import { CARTOGRAPHY, FIXTURES, WILD } from '../kit/helpers.js'
+import { CARTOGRAPHY, FIXTURES, NO_HUB, WILD } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import { sarifProblems } from '../kit/sarif.js'
 
@@ -46,7 +46,7 @@ async function run(root: string, inputs: RawInputs = {}, reports = REPORTS, env:
   const settings = await buildSettings(
     // Every option counts as a move here (moves: any): the matching of FROM lines is the subject.
     { reports: reports.join('\n'), 'output-dir': path.join(root, '.out'), 'fail-on': 'none', comment: 'never', moves: 'any', ...inputs },
-    { env: { GITHUB_WORKSPACE: root, ...env }, matchReports: matchReportFiles, now: Date.now }
+    { env: { GITHUB_WORKSPACE: root, SCOUT_GRAPH_HUB_REGISTRY: NO_HUB, ...env }, matchReports: matchReportFiles, now: Date.now }
   )
   await runPipeline(settings, recorded.host)
   const sarifFile = recorded.outputs['sarif-file']
@@ -273,7 +273,7 @@ describe('the FROM lines each base lands on', () => {
         dockerfiles: 'auto\napp:1=services',
         'sarif-file': path.join(root, 'sarif-is-a-folder')
       },
-      { env: { GITHUB_WORKSPACE: root }, matchReports: matchReportFiles, now: Date.now }
+      { env: { GITHUB_WORKSPACE: root, SCOUT_GRAPH_HUB_REGISTRY: NO_HUB }, matchReports: matchReportFiles, now: Date.now }
     )
     const result = await runPipeline(settings, recorded.host)
     expect(recorded.warnings.map((warning) => warning.message)).toContain(

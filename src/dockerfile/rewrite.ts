@@ -27,12 +27,17 @@ interface Edit extends Span {
 
 const VARIABLE = /\$(?:\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|([A-Za-z_]\w*))/g
 
-/** `node:22-alpine` with `23-alpine` is `node:23-alpine`, the name as written; a digest pin cannot be moved by tag. */
-function retag(reference: string, tag: string): string | undefined {
-  if (reference.includes('@')) return undefined
-  const colon = reference.lastIndexOf(':')
-  const name = colon > reference.lastIndexOf('/') ? reference.slice(0, colon) : reference
-  return `${name}:${tag}`
+/**
+ * `node:22-alpine` with `23-alpine` is `node:23-alpine`, the name as written. A pinned reference moves only
+ * with its new digest (`node:23-alpine@sha256:…`); without one it cannot be moved.
+ */
+function retag(reference: string, tag: string, digest?: string): string | undefined {
+  const at = reference.indexOf('@')
+  if (at >= 0 && digest === undefined) return undefined
+  const unpinned = at >= 0 ? reference.slice(0, at) : reference
+  const colon = unpinned.lastIndexOf(':')
+  const name = colon > unpinned.lastIndexOf('/') ? unpinned.slice(0, colon) : unpinned
+  return `${name}:${tag}${at >= 0 ? `@${digest}` : ''}`
 }
 
 function offsets(text: string): (position: { line: number; character: number }) => number {
@@ -46,9 +51,10 @@ const unquoted = (text: string, span: Span): Span =>
 
 /**
  * The file with the `FROM`s on `lines` (each the 1-based line of its keyword) moved to `tag`, all of them
- * or none: the first one that cannot be moved is returned instead.
+ * or none: the first one that cannot be moved is returned instead. `pins` holds the new digest of each
+ * pinned line, from the registry.
  */
-export function rewriteFroms(text: string, lines: readonly number[], tag: string): Rewrite {
+export function rewriteFroms(text: string, lines: readonly number[], tag: string, pins: ReadonlyMap<number, string> = new Map()): Rewrite {
   const parsed = DockerfileParser.parse(text)
   const offset = offsets(text)
   const froms = parsed.getFROMs()
@@ -60,7 +66,7 @@ export function rewriteFroms(text: string, lines: readonly number[], tag: string
     const range = argument.getRange()
     if (range.start.line !== range.end.line) return { skipped: { line, reason: 'the reference is split over lines' } }
     const span = unquoted(text, { start: offset(range.start), end: offset(range.end) })
-    const edit = editFor(text, parsed, offset, span, line, tag, lines)
+    const edit = editFor(text, parsed, offset, span, line, tag, lines, pins.get(line))
     if ('reason' in edit) return { skipped: edit }
     edits.set(`${edit.start}:${edit.end}`, edit)
   }
@@ -77,13 +83,14 @@ function editFor(
   span: Span,
   line: number,
   tag: string,
-  moving: readonly number[]
+  moving: readonly number[],
+  digest: string | undefined
 ): Edit | SkippedFrom {
   const written = text.slice(span.start, span.end)
   const variables = [...written.matchAll(VARIABLE)]
   const pinned = { line, reason: 'pinned by digest: not proposed until its new digest is known' }
   if (variables.length === 0) {
-    const replacement = retag(written, tag)
+    const replacement = retag(written, tag, digest)
     return replacement === undefined ? pinned : { ...span, replacement, line }
   }
   if (variables.length > 1) return { line, reason: `built from ${variables.length} variables: left alone` }

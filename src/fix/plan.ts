@@ -3,8 +3,9 @@
  * Dockerfile found, moved to that move's tag; all of them or none (one line that cannot be moved keeps
  * the whole base out, with the reason). Bases come in the one reading order, the most urgent first.
  */
+import { readFroms } from '../dockerfile/parse.js'
 import { rewriteFroms } from '../dockerfile/rewrite.js'
-import type { FileFix, FixPlan, FixProposals, NotProposed } from '../types/fix.js'
+import type { FileFix, FixPlan, FixProposals, NewPin, NotProposed } from '../types/fix.js'
 import type { Located, RecommendationEntry } from '../types/entry.js'
 import { baseReference, retag } from '../verdict/entry.js'
 import { orderForReading } from '../verdict/rank.js'
@@ -15,7 +16,15 @@ const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
 /** Reads a workspace file (path relative to the workspace); undefined when it is gone. */
 export type ReadWorkspaceFile = (path: string) => Promise<string | undefined>
 
-export async function planFixes(entries: readonly RecommendationEntry[], located: Located, read: ReadWorkspaceFile): Promise<FixProposals> {
+/** The new pin of a pinned `FROM` (repository, its pinned digest, the move's tag), from the registry. */
+export type PinLookup = (repository: string, pinned: string, tag: string) => Promise<Omit<NewPin, 'line'> | { problem: string }>
+
+export async function planFixes(
+  entries: readonly RecommendationEntry[],
+  located: Located,
+  read: ReadWorkspaceFile,
+  pinFor?: PinLookup
+): Promise<FixProposals> {
   const byBase = new Map<string, RecommendationEntry[]>()
   for (const entry of orderForReading(entries)) {
     if (!entry.bestMove || !entry.baseImage?.name || !located.has(entry)) continue
@@ -44,19 +53,50 @@ export async function planFixes(entries: readonly RecommendationEntry[], located
         refused = { base, path, reason: 'the Dockerfile could not be read again' }
         break
       }
+      const pinned = await pinsOf(before, numbers, move.tag, pinFor)
+      if (!(pinned instanceof Map)) {
+        refused = { base, path, ...pinned }
+        break
+      }
+      const digests = new Map([...pinned].map(([line, pin]) => [line, pin.digest]))
       const rewritten = rewriteFroms(
         before,
         [...numbers].sort((a, b) => a - b),
-        move.tag
+        move.tag,
+        digests
       )
       if ('skipped' in rewritten) {
         refused = { base, path, line: rewritten.skipped.line, reason: rewritten.skipped.reason }
         break
       }
-      if (rewritten.text !== before) files.push({ path, before, after: rewritten.text, lines: rewritten.lines })
+      if (rewritten.text !== before)
+        files.push({
+          path,
+          before,
+          after: rewritten.text,
+          lines: rewritten.lines,
+          ...(pinned.size > 0 ? { pins: [...pinned.values()] } : {})
+        })
     }
     if (refused) notProposed.push(refused)
     else if (files.length > 0) plans.push({ base, tag: move.tag, target: retag(base, move.tag), kind: move.kind, entries: group, files })
   }
   return { plans, notProposed }
+}
+
+/** The new digest of each pinned `FROM` among `lines`, or the first one that cannot be had, and why. */
+async function pinsOf(
+  text: string,
+  lines: ReadonlySet<number>,
+  tag: string,
+  pinFor: PinLookup | undefined
+): Promise<Map<number, NewPin> | { line: number; reason: string }> {
+  const pins = new Map<number, NewPin>()
+  for (const from of readFroms(text).filter((candidate) => lines.has(candidate.line) && candidate.image.digest)) {
+    if (!pinFor) return { line: from.line, reason: 'pinned by digest: not proposed until its new digest is known' }
+    const pin = await pinFor(from.image.repository, from.image.digest as string, tag)
+    if ('problem' in pin) return { line: from.line, reason: `pinned by digest, and the new digest is unknown: ${pin.problem}` }
+    pins.set(from.line, { line: from.line, ...pin })
+  }
+  return pins
 }

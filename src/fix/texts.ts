@@ -35,7 +35,14 @@ function body(plan: FixPlan, runUrl: string | undefined): string {
     '**Edits**',
     ''
   )
-  for (const file of plan.files) lines.push(`- ${code(file.path)}: line ${file.lines.join(', ')}`)
+  for (const file of plan.files) {
+    lines.push(`- ${code(file.path)}: line ${file.lines.join(', ')}`)
+    // A pin keeps its kind: the new multi-platform index, or the same platform's manifest of it.
+    for (const pin of file.pins ?? [])
+      lines.push(
+        `  - line ${pin.line} stays pinned: ${code(pin.digest)}, ${pin.kind === 'index' ? 'the multi-platform index' : `the ${escapeMarkdown(pin.platform ?? '')} manifest of the new index`}, from the registry`
+      )
+  }
   const others = optionsBestFirst(lead).filter((candidate) => candidate !== option)
   if (others.length > 0) {
     lines.push('', '<details><summary>The other options</summary>', '')
@@ -57,7 +64,8 @@ function body(plan: FixPlan, runUrl: string | undefined): string {
 }
 
 export const FIX_TEXTS: FixTexts = {
-  title: (plan) => `Move ${plan.base} to ${plan.target}`.slice(0, 250),
+  title: (plan) =>
+    (plan.kind === 'refresh' ? `Refresh ${plan.base} to its newest build` : `Move ${plan.base} to ${plan.target}`).slice(0, 250),
   body,
   frozen:
     'This branch has a commit that scout-graph-action did not make, so it no longer updates this pull request: your work is kept. ' +

@@ -65,8 +65,16 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     ...(input('github-token') ? { githubToken: input('github-token') } : {}),
     github: await githubContext(context.env),
     movePolicy: await movePolicySettings(input, workspace, today),
+    hubRegistry: parseHubRegistry(context.env.SCOUT_GRAPH_HUB_REGISTRY || 'registry-1.docker.io'),
     ...publishingSettings(input, outputDir, workspace)
   }
+}
+
+/** `SCOUT_GRAPH_HUB_REGISTRY`: a host (and port) that serves Docker Hub's images, such as a pull-through cache. */
+function parseHubRegistry(value: string): string {
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(value))
+    throw new InputError('SCOUT_GRAPH_HUB_REGISTRY', `expected host[:port], got ${JSON.stringify(value.slice(0, 80))}`)
+  return value
 }
 
 /** The default action.yml declares, unless it is an expression only the runner can evaluate. */

@@ -15,6 +15,8 @@ import { errorLine } from '../messages.js'
 import type { Located, RecommendationEntry } from '../types/entry.js'
 import type { FixProposals, FixResult } from '../types/fix.js'
 import { isInside } from '../util/paths.js'
+import { registryClient, REGISTRY_LIMITS, type RegistryCredentials } from '../registry/client.js'
+import { normalizeReference } from '../dockerfile/reference.js'
 import { baseReference } from '../verdict/entry.js'
 import type { Run } from './run.js'
 
@@ -30,7 +32,8 @@ export async function fixPatchStage(
       const full = path.resolve(root, file)
       return isInside(root, full) ? readFile(full, 'utf8').catch(() => undefined) : Promise.resolve(undefined)
     }
-    const proposals = await planFixes(entries, located, read)
+    const registry = registryClient({ credentials: registryCredentials(settings), hubRegistry: settings.hubRegistry, ...REGISTRY_LIMITS })
+    const proposals = await planFixes(entries, located, read, (repository, pinned, tag) => registry.pinFor(repository, pinned, tag))
     for (const skipped of proposals.notProposed)
       host.info(
         `${skipped.base}: not proposed${skipped.path ? ` (${skipped.path}${skipped.line ? `:${skipped.line}` : ''})` : ''}: ${skipped.reason}`
@@ -46,6 +49,24 @@ export async function fixPatchStage(
     }
     return proposals
   })
+}
+
+/**
+ * Docker Hub's credentials for `docker.io`; the private registry's for the registries of the images this run
+ * scans (never for a registry only a Dockerfile names, which could be anyone's).
+ */
+function registryCredentials({ scan, images }: Run['settings']): Map<string, RegistryCredentials> {
+  const pair = (username?: string, password?: string) => (username && password ? { username, password } : undefined)
+  const credentials = new Map<string, RegistryCredentials>()
+  const hub = pair(scan.credentials.DOCKER_SCOUT_HUB_USER, scan.credentials.DOCKER_SCOUT_HUB_PASSWORD)
+  if (hub) credentials.set('docker.io', hub)
+  const own = pair(scan.credentials.DOCKER_SCOUT_REGISTRY_USER, scan.credentials.DOCKER_SCOUT_REGISTRY_PASSWORD)
+  for (const image of own ? images : []) {
+    const repository = normalizeReference(image.replace(/^[a-z-]+:\/\//, ''))?.repository
+    const registry = repository?.slice(0, repository.indexOf('/'))
+    if (registry && registry !== 'docker.io') credentials.set(registry, own as RegistryCredentials)
+  }
+  return credentials
 }
 
 export async function fixPrStage(

@@ -9,6 +9,16 @@ export interface FileFix {
   after: string
   /** The 1-based lines the fix edits. */
   lines: number[]
+  /** The pinned `FROM`s among them, with the new pin from the registry (of the same kind as the old). */
+  pins?: NewPin[]
+}
+
+/** A pinned `FROM`'s new digest: the new index for an index pin, the same platform's manifest for a platform pin. */
+export interface NewPin {
+  line: number
+  digest: string
+  kind: 'index' | 'manifest'
+  platform?: string
 }
 
 /** One base image's fix: every `FROM` that names it, in every Dockerfile found, moved to one target. */

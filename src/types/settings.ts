@@ -142,6 +142,8 @@ export interface Settings {
   fixPatchFile: string
   /** Set with `fix-prs: true`: one pull request per base with an allowed best move. */
   fixPrs?: FixPrSettings
+  /** Where Docker Hub's images are looked up for pinned digests: its registry, or a mirror (`SCOUT_GRAPH_HUB_REGISTRY`). */
+  hubRegistry: string
   /** `auto`: on pull-request runs, one review of suggestions on the FROM lines in the diff; `never`. */
   suggestions: 'auto' | 'never'
 }

@@ -1,3 +1,0 @@
-import { createRequire as __sgRequire } from 'node:module'; const require = __sgRequire(import.meta.url);
-import{a as i,b as d}from"./chunk-HGQU54NQ.js";import{a,f}from"./chunk-EAK4VDRA.js";var c=f(d(),1);function u(g){let n=[],o=new Set;return c.DockerfileParser.parse(g).getFROMs().forEach((r,m)=>{let e=(r.getExpandedArguments()[0]?.getValue()??"").replace(/\$\{[A-Za-z_]\w*:?-([^${}]*)\}/g,"$1").replace(/"([^"]*)"|'([^']*)'/g,"$1$2"),t=r.getBuildStage()??void 0,s=o.has(e.toLowerCase())||e.toLowerCase()==="scratch"?void 0:i(e);t&&o.add(t.toLowerCase()),s&&n.push({line:r.getRange().start.line+1,stage:m,...t?{stageName:t}:{},reference:e,image:s})}),n}a(u,"readFroms");export{u as readFroms};
-//# sourceMappingURL=parse-6AKKUPWF.js.map
