@@ -189,12 +189,16 @@ describe('the start-up path of the bundle', () => {
     return chunks
   }
 
-  it('parses neither undici nor the code-page tables before the run: they load when a run needs them', async () => {
+  it('parses neither undici, the code-page tables, the Dockerfile parser, the diff, the YAML parser nor the validator before the run: they load when a run needs them', async () => {
     const chunks = await startupChunks()
     const startup = [...chunks.values()].join('\n')
     expect(chunks.size).toBeGreaterThan(1)
     expect(startup).not.toContain('UND_ERR_') // undici's error codes
     expect(startup).not.toContain('maccroatian') // iconv-lite's code-page tables
+    expect(startup).not.toContain('getInitialARGs') // dockerfile-ast, for the FROM lines
+    expect(startup).not.toContain('createTwoFilesPatch') // jsdiff, for the fix patch
+    expect(startup).not.toContain('must have required property') // ajv, for the policy file
+    expect(startup).not.toContain('YAMLParseError') // yaml, for the policy file
     expect(startup).toContain('dashboard issue') // the action itself is there
   })
 })

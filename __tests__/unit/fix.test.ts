@@ -11,6 +11,7 @@ import { rewriteFroms } from '../../src/dockerfile/rewrite.js'
 import { readFroms } from '../../src/dockerfile/parse.js'
 import { planFixes } from '../../src/fix/plan.js'
 import { renderPatch } from '../../src/fix/patch.js'
+import { FIX_TEXTS } from '../../src/fix/texts.js'
 import type { Located, RecommendationEntry } from '../../src/types/entry.js'
 import { withBestMove } from '../../src/verdict/rank.js'
 import { outdatedEntry } from '../kit/entries.js'
@@ -195,5 +196,23 @@ describe('the fixes in the summary and the dashboard', () => {
     const body = renderDashboard(entries, undefined, { marker: '<!-- m -->', at: new Date('2026-12-01T05:00:00Z'), fixes })
     expect(body).toContain('- Waiting (over fix-pr-limit): `python:3.11-slim`')
     expect(renderSummary(entries)).not.toContain('### Fixes')
+  })
+})
+
+describe('the texts of a fix pull request', () => {
+  it('keep a report value with line breaks or Markdown out of the title, and escaped in the body', async () => {
+    const entry = withBestMove(
+      outdatedEntry(
+        'app\n## owned',
+        'evil\nreg/x:1',
+        [0, 1, 0, 0],
+        [{ tag: '2', counts: [0, 0, 0, 0], benefits: ['<img src=x onerror=alert(1)>'] }]
+      )
+    )
+    const plan = { base: 'evil\nreg/x:1', tag: '2', target: 'evil\nreg/x:2', kind: 'update' as const, entries: [entry], files: [] }
+    expect(FIX_TEXTS.title(plan)).toBe('Move evil reg/x:1 to evil reg/x:2')
+    const body = FIX_TEXTS.body(plan, undefined)
+    expect(body).not.toContain('<img')
+    expect(body).not.toMatch(/^## owned/m)
   })
 })

@@ -64,8 +64,11 @@ function body(plan: FixPlan, runUrl: string | undefined): string {
 }
 
 export const FIX_TEXTS: FixTexts = {
+  // One line: a report's values never bring a line break into a title or a commit message.
   title: (plan) =>
-    (plan.kind === 'refresh' ? `Refresh ${plan.base} to its newest build` : `Move ${plan.base} to ${plan.target}`).slice(0, 250),
+    (plan.kind === 'refresh' ? `Refresh ${plan.base} to its newest build` : `Move ${plan.base} to ${plan.target}`)
+      .replace(/\p{Cc}+/gu, ' ')
+      .slice(0, 250),
   body,
   frozen:
     'This branch has a commit that scout-graph-action did not make, so it no longer updates this pull request: your work is kept. ' +

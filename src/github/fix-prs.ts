@@ -226,7 +226,8 @@ export async function publishFixPrs(
             content: file.after
           }))
         })
-        const message = `${texts.title(plan)}\n\nScout-Graph-Base: ${plan.base}\nScout-Graph-Target: ${plan.target}\n`
+        const oneLine = (text: string) => text.replace(/\p{Cc}+/gu, ' ')
+        const message = `${texts.title(plan)}\n\nScout-Graph-Base: ${oneLine(plan.base)}\nScout-Graph-Target: ${oneLine(plan.target)}\n`
         const newCommit = (await octokit.rest.git.createCommit({ ...params, message, tree: made.data.sha, parents: [head] })).data.sha
         if (current) await moveBranch(octokit, repository.node_id, branch, current.state.commit, newCommit)
         else {

@@ -4,8 +4,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { renderPatch } from '../fix/patch.js'
-import { planFixes } from '../fix/plan.js'
 import { FIX_TEXTS } from '../fix/texts.js'
 import { runUrl } from '../github/client.js'
 import { publishFixPrs } from '../github/fix-prs.js'
@@ -32,6 +30,8 @@ export async function fixPatchStage(
       const full = path.resolve(root, file)
       return isInside(root, full) ? readFile(full, 'utf8').catch(() => undefined) : Promise.resolve(undefined)
     }
+    // The Dockerfile parser and the diff load only when there is a FROM line to move.
+    const [{ planFixes }, { renderPatch }] = await Promise.all([import('../fix/plan.js'), import('../fix/patch.js')])
     const registry = registryClient({ credentials: registryCredentials(settings), hubRegistry: settings.hubRegistry, ...REGISTRY_LIMITS })
     const proposals = await planFixes(entries, located, read, (repository, pinned, tag) => registry.pinFor(repository, pinned, tag))
     for (const skipped of proposals.notProposed)
