@@ -44,6 +44,7 @@ const VERSION = /^v?(\d+(?:\.\d+)*)/
 
 const words = (tag: string) => tag.toLowerCase().split(/[-_]/)
 const tagVersion = (tag: string) => VERSION.exec(tag)?.[1]
+const SLIM_WORD = /(?:^|[-_])slim(?:[-_]|$)/i
 
 /** The OS a tag names: `alpine3.21`, a Debian or Ubuntu release name. */
 function osOfTag(tag: string): { os: string; version?: string } | undefined {
@@ -75,12 +76,12 @@ export function factsOf(
   const all = [tag, ...otherTags]
   // The tag's own version; else the most precise version of the other tags that carry the same suffix words.
   const own = tagVersion(tag)
-  const sameImage = otherTags.filter(
-    (other) => tagVersion(other) !== undefined && (own === undefined || agree(tagVersion(other) as string, own))
-  )
-  const tagged = sameImage
-    .map((other) => tagVersion(other) as string)
-    .reduce<string | undefined>((best, version) => (best ? longer(best, version) : version), own)
+  // Each tag's version read once: a report lists a dozen aliases per option.
+  let tagged = own
+  for (const other of otherTags) {
+    const version = tagVersion(other)
+    if (version !== undefined && (own === undefined || agree(version, own))) tagged = tagged ? longer(tagged, version) : version
+  }
   const tagRuntime = isOsImage ? undefined : tagged
   const detailRuntime = isOsImage ? undefined : details.runtime
   // The more precise of the two when they agree; the tag's when they do not.
@@ -88,7 +89,8 @@ export function factsOf(
     tagRuntime !== undefined && detailRuntime !== undefined && agree(tagRuntime, detailRuntime)
       ? longer(tagRuntime, detailRuntime)
       : (tagRuntime ?? detailRuntime)
-  const fromTags = all.map(osOfTag).find((found) => found !== undefined)
+  let fromTags: ReturnType<typeof osOfTag>
+  for (const name of all) if ((fromTags = osOfTag(name))) break
   const flavor = details.flavor?.toLowerCase()
   const os = isOsImage ? (repository.split('/').at(-1) as string) : (flavor ?? fromTags?.os)
   const taggedOs = isOsImage ? (tagged ?? fromTags?.version) : fromTags?.os === os ? fromTags?.version : undefined
@@ -100,7 +102,7 @@ export function factsOf(
   const slim =
     details.slim === '✓' ||
     details.slim === 'v' ||
-    all.some((name) => words(name).includes('slim')) ||
+    all.some((name) => SLIM_WORD.test(name)) ||
     benefits.includes('Tag is using slim variant')
   return {
     ...(tagRuntime !== undefined ? { tagRuntime } : {}),

@@ -35,6 +35,8 @@ export function toEntry(outcome: ImageOutcome, policy: MovePolicy = ANY_MOVE): R
     return { image, source: outcome.source, status: 'failed', error: outcome.error ?? 'no report', recommendations: [] }
   const base = parsed.base
   const subject = imageSubject(image, parsed)
+  // The base's facts once, for every option and for the JSON.
+  const current = base ? baseFacts(base) : undefined
   const allowedMoves = movesFor(policy, subject)
   const entry: RecommendationEntry = {
     image,
@@ -46,7 +48,7 @@ export function toEntry(outcome: ImageOutcome, policy: MovePolicy = ANY_MOVE): R
     ...(parsed.digest !== undefined ? { digest: parsed.digest } : {}),
     recommendations: parsed.recommendations.map((recommendation) => {
       const facts = base ? optionFacts(base, recommendation) : undefined
-      const changes: MoveClass[] = base && facts ? classify(recommendation.kind, baseFacts(base), facts) : ['unknown']
+      const changes: MoveClass[] = current && facts ? classify(recommendation.kind, current, facts) : ['unknown']
       const ignored = ignoredBy(policy, { ...subject, tags: optionTags(recommendation) })
       return {
         kind: recommendation.kind,
@@ -68,7 +70,7 @@ export function toEntry(outcome: ImageOutcome, policy: MovePolicy = ANY_MOVE): R
       tag: base.tag,
       ...(base.digest !== undefined ? { digest: base.digest } : {}),
       ...(base.vulnerabilities !== undefined ? { vulnerabilities: base.vulnerabilities } : {}),
-      ...detailsOf(baseFacts(base))
+      ...detailsOf(current as MoveFacts)
     }
   }
   return entry
