@@ -10,6 +10,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { renderPatch } from '../../src/fix/patch.js'
 import { planFixes } from '../../src/fix/plan.js'
+import { digestsToRelate, locateBases } from '../../src/code-scanning/locate.js'
+import { readFroms } from '../../src/dockerfile/parse.js'
 import { FIX_TEXTS } from '../../src/fix/texts.js'
 import { registryClient, REGISTRY_LIMITS } from '../../src/registry/client.js'
 import type { Located } from '../../src/types/entry.js'
@@ -179,6 +181,25 @@ describe('digests from the registry', () => {
         }
       ]
     })
+  })
+
+  it('matches a pin to an index with a report on one of its platforms (and the reverse), and nothing else', async () => {
+    const registryUse = client()
+    expect(await registryUse.sameImage(repository(), built.oldIndex, built.oldArm)).toBe(true)
+    expect(await registryUse.sameImage(repository(), built.oldAmd, built.oldIndex)).toBe(true)
+    expect(await registryUse.sameImage(repository(), built.oldIndex, built.newArm)).toBe(false)
+    expect(await registryUse.sameImage(repository(), built.oldArm, built.oldAmd)).toBe(false)
+    // A report on the arm64 manifest, a Dockerfile pinned to the index: one FROM line, found with the registry only.
+    const text = `FROM ${repository()}:22-alpine@${built.oldIndex}\n`
+    const index = { files: [{ path: 'Dockerfile', froms: readFroms(text) }], mapped: new Map<string, string>() }
+    const entry = outdatedEntry('app', `${repository()}:22-alpine`, [0, 1, 0, 0], [{ tag: '22.14-alpine', counts: [0, 0, 0, 0] }])
+    entry.baseImage = { ...entry.baseImage!, digest: built.oldArm }
+    const pairs = digestsToRelate([entry], index)
+    expect(pairs).toEqual([{ repository: repository(), a: built.oldIndex, b: built.oldArm }])
+    const related = await registryUse.sameImage(pairs[0].repository, pairs[0].a, pairs[0].b)
+    const github = { apiUrl: '', serverUrl: '', artifactService: false }
+    expect([...locateBases([entry], index, github).values()]).toEqual([])
+    expect([...locateBases([entry], index, github, () => related).values()]).toEqual([[{ path: 'Dockerfile', line: 1, stage: '#0' }]])
   })
 
   it('refreshes a pin: the same tag, rebuilt, gets its new digest (this test moves the tag, so it runs last)', async () => {

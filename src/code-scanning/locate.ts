@@ -9,11 +9,37 @@ import type { GithubContext } from '../types/settings.js'
 import { isOutdated } from '../verdict/entry.js'
 import type { Located, RecommendationEntry } from '../types/entry.js'
 
-function sameImage(from: FromInstruction, base: ImageName): boolean {
+/** Whether two digests of a repository name one image (an index and one of its platforms' manifests). */
+export type SameDigest = (repository: string, a: string, b: string) => boolean
+
+const equalDigests: SameDigest = (_, a, b) => a === b
+
+function sameImage(from: FromInstruction, base: ImageName, sameDigest: SameDigest): boolean {
   if (from.image.repository !== base.repository) return false
   // A pinned digest decides, when the report knows the base's digest; else the tag does.
-  if (from.image.digest !== undefined && base.digest !== undefined) return from.image.digest === base.digest
+  if (from.image.digest !== undefined && base.digest !== undefined) return sameDigest(base.repository, from.image.digest, base.digest)
   return from.image.tag !== undefined && from.image.tag === base.tag
+}
+
+/**
+ * The pinned `FROM`s whose digest differs from the report's for the same repository and tag: with the
+ * registry, these may still be one image (the pin an index, the report one platform's manifest of it).
+ */
+export function digestsToRelate(
+  entries: readonly RecommendationEntry[],
+  index: DockerfileIndex
+): { repository: string; a: string; b: string }[] {
+  const pairs = new Map<string, { repository: string; a: string; b: string }>()
+  for (const entry of entries) {
+    const name = entry.baseImage?.digest ? normalizeReference(`${entry.baseImage.name}:${entry.baseImage.tag}`) : undefined
+    if (!isOutdated(entry) || !name || !entry.baseImage?.digest) continue
+    for (const from of index.files.flatMap((file) => file.froms)) {
+      const pin = from.image.digest
+      if (pin && pin !== entry.baseImage.digest && from.image.repository === name.repository && from.image.tag === name.tag)
+        pairs.set(`${name.repository} ${pin} ${entry.baseImage.digest}`, { repository: name.repository, a: pin, b: entry.baseImage.digest })
+    }
+  }
+  return [...pairs.values()]
 }
 
 function lineUrl(github: GithubContext, file: string, line: number): string | undefined {
@@ -22,7 +48,12 @@ function lineUrl(github: GithubContext, file: string, line: number): string | un
 }
 
 /** The `FROM` lines of each image that should move, in file and line order. */
-export function locateBases(entries: readonly RecommendationEntry[], index: DockerfileIndex, github: GithubContext): Located {
+export function locateBases(
+  entries: readonly RecommendationEntry[],
+  index: DockerfileIndex,
+  github: GithubContext,
+  sameDigest: SameDigest = equalDigests
+): Located {
   const located: Located = new Map()
   for (const entry of entries) {
     if (!isOutdated(entry) || !entry.baseImage) continue
@@ -33,7 +64,7 @@ export function locateBases(entries: readonly RecommendationEntry[], index: Dock
     const lines: FromLine[] = []
     for (const file of index.files) {
       if (only !== undefined && file.path !== only) continue
-      for (const from of file.froms.filter((candidate) => sameImage(candidate, base))) {
+      for (const from of file.froms.filter((candidate) => sameImage(candidate, base, sameDigest))) {
         const url = file.outside ? undefined : lineUrl(github, file.path, from.line)
         const stage = from.stageName ?? `#${from.stage}`
         lines.push({

@@ -221,7 +221,43 @@ export function registryClient(options: RegistryOptions, fetchImpl: typeof fetch
     }
   }
 
+  /** The manifests an index lists; none when `digest` is one platform's manifest. */
+  async function childrenOf(host: string, name: string, digest: string): Promise<string[]> {
+    const response = await call(host, name, `manifests/${digest}`, 'GET', ACCEPT)
+    if (!response.ok) throw refused(response, `${name}@${digest}`)
+    const type = (response.headers.get('content-type') ?? '').split(';')[0]
+    const body = await json(response, `the manifest ${digest}`)
+    if (!INDEX_TYPES.has(type) && !INDEX_TYPES.has(String(body.mediaType))) return []
+    return ((Array.isArray(body.manifests) ? body.manifests : []) as { digest?: string }[]).flatMap((entry) =>
+      typeof entry.digest === 'string' && DIGEST.test(entry.digest) ? [entry.digest] : []
+    )
+  }
+  const related = new Map<string, Promise<boolean>>()
+
   return {
+    /**
+     * Whether two digests of a repository name one image: one is a multi-platform index that lists the other
+     * (a pin to the index and a report on one platform's manifest, or the reverse). False when the registry
+     * cannot tell.
+     */
+    sameImage(repository: string, a: string, b: string): Promise<boolean> {
+      if (a === b) return Promise.resolve(true)
+      const key = `${repository}@${[a, b].sort().join(' ')}`
+      let found = related.get(key)
+      if (!found) {
+        const { host, name } = locate(repository, options.hubRegistry)
+        found = slot(async () => {
+          try {
+            return (await childrenOf(host, name, a)).includes(b) || (await childrenOf(host, name, b)).includes(a)
+          } catch (error) {
+            if (error instanceof Problem) return false
+            throw error
+          }
+        })
+        related.set(key, found)
+      }
+      return found
+    },
     /** The pin for `repository:tag` of the same kind as `pinned` (a digest of that repository). */
     pinFor(repository: string, pinned: string, tag: string): Promise<Pin> {
       const key = `${repository}:${tag}@${pinned}`

@@ -5,19 +5,25 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { locateBases } from '../code-scanning/locate.js'
+import { digestsToRelate, locateBases } from '../code-scanning/locate.js'
 import { buildSarif, MAX_BYTES, MAX_RESULTS } from '../code-scanning/sarif.js'
 import { findDockerfiles } from '../dockerfile/find.js'
 import { errorLine } from '../messages.js'
 import type { Located, RecommendationEntry } from '../types/entry.js'
-import type { Run } from './run.js'
+import { registryOf, type Run } from './run.js'
 
-export async function codeScanningStage({ settings, host, ledger }: Run, entries: RecommendationEntry[]): Promise<Located> {
+export async function codeScanningStage(run: Run, entries: RecommendationEntry[]): Promise<Located> {
+  const { settings, host, ledger } = run
   const dockerfiles = settings.dockerfiles
   if (dockerfiles === undefined) return new Map()
   return host.group('Match Dockerfile FROM lines', async () => {
     const index = await findDockerfiles(dockerfiles, host)
-    const located = locateBases(entries, index, settings.github)
+    // A pin and a report on the same tag with other digests may be one image (an index and its platform's manifest).
+    const pairs = digestsToRelate(entries, index)
+    const registry = pairs.length > 0 ? registryOf(run) : undefined
+    const related = new Set<string>()
+    for (const { repository, a, b } of pairs) if (await registry?.sameImage(repository, a, b)) related.add(`${repository} ${a} ${b}`)
+    const located = locateBases(entries, index, settings.github, (repository, a, b) => a === b || related.has(`${repository} ${a} ${b}`))
     const lines = new Set([...located.values()].flat().map((from) => `${from.path}:${from.line}`))
     host.info(`${index.files.length} Dockerfile(s) read; ${located.size} image(s) located on ${lines.size} FROM line(s)`)
     if (index.files.length === 0) return located

@@ -13,16 +13,11 @@ import { errorLine } from '../messages.js'
 import type { Located, RecommendationEntry } from '../types/entry.js'
 import type { FixProposals, FixResult } from '../types/fix.js'
 import { isInside } from '../util/paths.js'
-import { registryClient, REGISTRY_LIMITS, type RegistryCredentials } from '../registry/client.js'
-import { normalizeReference } from '../dockerfile/reference.js'
 import { baseReference } from '../verdict/entry.js'
-import type { Run } from './run.js'
+import { registryOf, type Run } from './run.js'
 
-export async function fixPatchStage(
-  { settings, host }: Run,
-  entries: readonly RecommendationEntry[],
-  located: Located
-): Promise<FixProposals> {
+export async function fixPatchStage(run: Run, entries: readonly RecommendationEntry[], located: Located): Promise<FixProposals> {
+  const { settings, host } = run
   const root = settings.dockerfiles?.root
   if (root === undefined || located.size === 0) return { plans: [], notProposed: [] }
   return host.group('Propose fixes', async () => {
@@ -32,7 +27,7 @@ export async function fixPatchStage(
     }
     // The Dockerfile parser and the diff load only when there is a FROM line to move.
     const [{ planFixes }, { renderPatch }] = await Promise.all([import('../fix/plan.js'), import('../fix/patch.js')])
-    const registry = registryClient({ credentials: registryCredentials(settings), hubRegistry: settings.hubRegistry, ...REGISTRY_LIMITS })
+    const registry = registryOf(run)
     const proposals = await planFixes(entries, located, read, (repository, pinned, tag) => registry.pinFor(repository, pinned, tag))
     for (const skipped of proposals.notProposed)
       host.info(
@@ -49,24 +44,6 @@ export async function fixPatchStage(
     }
     return proposals
   })
-}
-
-/**
- * Docker Hub's credentials for `docker.io`; the private registry's for the registries of the images this run
- * scans (never for a registry only a Dockerfile names, which could be anyone's).
- */
-function registryCredentials({ scan, images }: Run['settings']): Map<string, RegistryCredentials> {
-  const pair = (username?: string, password?: string) => (username && password ? { username, password } : undefined)
-  const credentials = new Map<string, RegistryCredentials>()
-  const hub = pair(scan.credentials.DOCKER_SCOUT_HUB_USER, scan.credentials.DOCKER_SCOUT_HUB_PASSWORD)
-  if (hub) credentials.set('docker.io', hub)
-  const own = pair(scan.credentials.DOCKER_SCOUT_REGISTRY_USER, scan.credentials.DOCKER_SCOUT_REGISTRY_PASSWORD)
-  for (const image of own ? images : []) {
-    const repository = normalizeReference(image.replace(/^[a-z-]+:\/\//, ''))?.repository
-    const registry = repository?.slice(0, repository.indexOf('/'))
-    if (registry && registry !== 'docker.io') credentials.set(registry, own as RegistryCredentials)
-  }
-  return credentials
 }
 
 export async function fixPrStage(
