@@ -13,6 +13,7 @@ import { planFixes } from '../../src/fix/plan.js'
 import { digestsToRelate, locateBases } from '../../src/code-scanning/locate.js'
 import { readFroms } from '../../src/dockerfile/parse.js'
 import { FIX_TEXTS } from '../../src/fix/texts.js'
+import { renderSummary } from '../../src/summary/summary.js'
 import { registryClient, REGISTRY_LIMITS } from '../../src/registry/client.js'
 import type { Located } from '../../src/types/entry.js'
 import { withBestMove } from '../../src/verdict/rank.js'
@@ -37,6 +38,8 @@ describe('digests from the registry', () => {
   beforeEach(() => {
     registry.requests.length = 0
     registry.faults.length = 0
+    registry.redirectBlobs = false
+    registry.storeAuthorizations.length = 0
     delete registry.credentials
   })
   const client = (limits: Partial<typeof REGISTRY_LIMITS> = {}) =>
@@ -57,6 +60,17 @@ describe('digests from the registry', () => {
     })
     // Token auth from the challenge: the realm on another port was asked, for pull on this repository.
     expect(registry.requests.some((line) => line.startsWith('TOKEN ') && line.includes('scope=repository%3Alib%2Fnode%3Apull'))).toBe(true)
+  })
+
+  it('follows a blob redirect to a store, without taking the token there', async () => {
+    registry.redirectBlobs = true
+    expect(await client().pinFor(repository(), built.oldArm, '22.14-alpine')).toEqual({
+      digest: built.newArm,
+      kind: 'manifest',
+      platform: 'linux/arm64/v8'
+    })
+    expect(registry.requests.some((line) => /^STORE \/v2\/lib\/node\/blobs\/sha256:/.test(line))).toBe(true)
+    expect(registry.storeAuthorizations).toEqual([])
   })
 
   it('asks once per reference per run', async () => {
@@ -224,5 +238,9 @@ describe('digests from the registry', () => {
     )
     expect(plans[0].files[0].after).toBe(`FROM ${repository()}:22-alpine@${rebuilt}\n`)
     expect(FIX_TEXTS.title(plans[0])).toBe(`Refresh ${repository()}:22-alpine to its newest build`)
+    // The summary (and the dashboard, which it composes) says the pin fell behind its tag.
+    expect(renderSummary([entry], { fixes: { proposals: { plans, notProposed: [] } } })).toContain(
+      `- **Digest behind**: \`${repository()}:22-alpine\`, new digest from the registry: \`Dockerfile:1\` → \`${rebuilt.slice(0, 19)}\`… (index)`
+    )
   })
 })

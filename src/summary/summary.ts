@@ -263,6 +263,18 @@ function fixesSection({ proposals, result }: NonNullable<SummaryOptions['fixes']
       `- **${proposals.plans.length} base(s) to move**, every \`FROM\` that names each: ${moves.join(', ')}${proposals.plans.length > FIXES_LISTED ? ', …' : ''}. ` +
         `The change is \`fix.patch\` (\`git apply\` takes it) in ${where}.`
     )
+    // Pinned lines get new digests: a refresh of a pin is a base whose digest fell behind its tag.
+    for (const plan of proposals.plans.slice(0, FIXES_LISTED)) {
+      const pins = plan.files.flatMap((file) => (file.pins ?? []).map((pin) => ({ path: file.path, ...pin })))
+      if (pins.length === 0) continue
+      const shown = pins.map(
+        (pin) =>
+          `${code(`${pin.path}:${pin.line}`)} → ${code(pin.digest.slice(0, 19))}… (${pin.kind === 'index' ? 'index' : escapeMarkdown(pin.platform ?? 'manifest')})`
+      )
+      lines.push(
+        `- ${plan.kind === 'refresh' ? '**Digest behind**' : 'Pinned'}: ${code(plan.base)}, new digest${pins.length > 1 ? 's' : ''} from the registry: ${someOf(shown, 5)}`
+      )
+    }
   }
   if (result) {
     const lists: [Exclude<keyof FixResult, 'skipped'>, string][] = [

@@ -33,6 +33,10 @@ export interface TestRegistry {
   faults: RegistryFault[]
   /** Basic credentials the token realm asks for; anonymous when unset. */
   credentials?: { username: string; password: string }
+  /** Blobs answered by a redirect to a store on another port that needs no auth (as S3 behind a registry). */
+  redirectBlobs: boolean
+  /** The `authorization` headers the blob store was sent (none should reach it). */
+  storeAuthorizations: string[]
   /** One-platform image from a layer of `content`, for `platform`; returns its digest. */
   image(repository: string, tag: string, platform: string, content: string): Promise<string>
   /** A multi-platform index of the given manifests under `tag`; returns its digest. */
@@ -63,6 +67,8 @@ export async function startRegistry(): Promise<TestRegistry> {
     direct,
     requests: [],
     faults: [],
+    redirectBlobs: false,
+    storeAuthorizations: [],
     async image(repository, tag, platform, content) {
       const layer = path.join(work, `${repository.replaceAll('/', '_')}-${tag}-${platform.replaceAll('/', '_')}.tar`)
       const folder = await mkdtemp(path.join(work, 'layer-'))
@@ -82,6 +88,7 @@ export async function startRegistry(): Promise<TestRegistry> {
       crane.kill()
       await new Promise<void>((resolve) => proxy.close(() => resolve()))
       await new Promise<void>((resolve) => realm.close(() => resolve()))
+      await new Promise<void>((resolve) => store.close(() => resolve()))
     }
   }
   const realm: Server = createServer((request, response) => {
@@ -97,6 +104,18 @@ export async function startRegistry(): Promise<TestRegistry> {
   })
   await new Promise<void>((resolve) => realm.listen(0, '127.0.0.1', resolve))
   const realmUrl = `http://127.0.0.1:${(realm.address() as AddressInfo).port}/token`
+
+  const store = createServer((request, response) => {
+    registry.requests.push(`STORE ${request.url}`)
+    if (request.headers.authorization) registry.storeAuthorizations.push(request.headers.authorization)
+    const upstream = httpRequest({ host: '127.0.0.1', port, path: request.url }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(response)
+    })
+    upstream.end()
+  })
+  await new Promise<void>((resolve) => store.listen(0, '127.0.0.1', resolve))
+  const storeUrl = `http://127.0.0.1:${(store.address() as AddressInfo).port}`
 
   const proxy = createServer((request: IncomingMessage, response: ServerResponse): void => {
     const line = `${request.method} ${request.url}`
@@ -116,6 +135,8 @@ export async function startRegistry(): Promise<TestRegistry> {
       if (fault.answer === 'hang') return
       if (typeof fault.answer === 'object') return void response.writeHead(fault.answer.status, fault.answer.headers ?? {}).end()
     }
+    if (registry.redirectBlobs && /\/blobs\/sha256:/.test(request.url ?? ''))
+      return void response.writeHead(307, { location: `${storeUrl}${request.url}` }).end()
     const upstream = httpRequest(
       { host: '127.0.0.1', port, method: request.method, path: request.url, headers: { accept: request.headers.accept ?? '*/*' } },
       (answer) => {
