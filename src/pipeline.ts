@@ -7,7 +7,7 @@ import type { GraphDelta } from './graph/delta.js'
 import type { Host } from './host.js'
 import { RunLedger } from './ledger.js'
 import { artifactStage } from './stages/artifact.js'
-import { codeScanningStage } from './stages/code-scanning.js'
+import { locateStage, sarifStage } from './stages/code-scanning.js'
 import { collectStage } from './stages/collect.js'
 import { commentStage } from './stages/comment.js'
 import { dashboardStage } from './stages/dashboard.js'
@@ -44,9 +44,11 @@ export async function runPipeline(settings: Settings, host: Host): Promise<RunRe
   const changes = await pushStage(run, delta)
   await pruneStage(run, uploadedKeys)
   const entries = verdictStage(run, outcomes)
-  const located = await codeScanningStage(run, entries)
+  const fromLines = await locateStage(run, entries)
+  const { located } = fromLines
   // The patch is written before the artifact is uploaded, so the artifact carries it.
   const proposals = await fixPatchStage(run, entries, located)
+  await sarifStage(run, fromLines, proposals)
   const artifactId = await artifactStage(run, entries)
   await outputsStage(run, entries, artifactId, located)
   const fixes = await fixPrStage(run, entries, proposals)

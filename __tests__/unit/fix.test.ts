@@ -11,6 +11,7 @@ import { rewriteFroms } from '../../src/dockerfile/rewrite.js'
 import { readFroms } from '../../src/dockerfile/parse.js'
 import { planFixes } from '../../src/fix/plan.js'
 import { renderPatch } from '../../src/fix/patch.js'
+import { buildSarif } from '../../src/code-scanning/sarif.js'
 import { FIX_TEXTS } from '../../src/fix/texts.js'
 import type { Located, RecommendationEntry } from '../../src/types/entry.js'
 import { withBestMove } from '../../src/verdict/rank.js'
@@ -214,5 +215,16 @@ describe('the texts of a fix pull request', () => {
     const body = FIX_TEXTS.body(plan, undefined)
     expect(body).not.toContain('<img')
     expect(body).not.toMatch(/^## owned/m)
+  })
+})
+
+describe('a pinned line in the SARIF results', () => {
+  it('names the reference with its new digest, from the registry', () => {
+    const entry = withBestMove(outdatedEntry('app', 'node:22-alpine', [0, 1, 0, 0], [{ tag: '22.14-alpine', counts: [0, 0, 0, 0] }]))
+    const pinned = `node:22.14-alpine@sha256:${'a'.repeat(64)}`
+    const located = new Map([[entry, [{ path: 'Dockerfile', line: 3, stage: '#0' }]]])
+    const [result] = buildSarif(located, new Map([['Dockerfile\n3', pinned]])).log.runs[0].results ?? []
+    expect(result.message.text).toContain(`This line is pinned: it moves to ${pinned}.`)
+    expect(buildSarif(located).log.runs[0].results?.[0].message.text).not.toContain('pinned')
   })
 })

@@ -61,10 +61,11 @@ function optionText(entry: RecommendationEntry, option: Option): string {
   return `${move}${biggerNote(entry, option)} removes ${removes}${adds ? ` and adds ${adds}` : ''}`
 }
 
-function message(lead: RecommendationEntry, images: readonly string[]): string {
+function message(lead: RecommendationEntry, images: readonly string[], pin: string | undefined): string {
   const [best, ...others] = optionsBestFirst(lead)
   return plain(
     `Base image ${baseReference(lead)} (of ${someOf(images, IMAGES_NAMED)}) should move. Best: ${optionText(lead, best)}.` +
+      (pin ? ` This line is pinned: it moves to ${pin}.` : '') +
       (others.length > 0 ? ` Other options: ${others.map((option) => optionText(lead, option)).join('; ')}.` : '')
   )
 }
@@ -85,7 +86,11 @@ export interface SarifLog {
   dropped: number
 }
 
-export function buildSarif(located: ReadonlyMap<RecommendationEntry, readonly FromLine[]>): SarifLog {
+/** `pins`: for a pinned line (`path\nline`), the reference with its new digest, from the registry. */
+export function buildSarif(
+  located: ReadonlyMap<RecommendationEntry, readonly FromLine[]>,
+  pins: ReadonlyMap<string, string> = new Map()
+): SarifLog {
   // One result per line: the most urgent report on that base leads, the others are named.
   const byLine = new Map<string, { from: FromLine; lead: RecommendationEntry; kind: RecommendationKind; images: string[] }>()
   // Only images with a move to recommend make alerts, whatever the caller passes.
@@ -105,7 +110,7 @@ export function buildSarif(located: ReadonlyMap<RecommendationEntry, readonly Fr
       ruleId: RULES[kind].id,
       ruleIndex: kinds.indexOf(kind),
       level: level === 'now' || level === 'may' ? LEVELS[level] : 'note',
-      message: { text: message(lead, images) },
+      message: { text: message(lead, images, pins.get(`${from.path}\n${from.line}`)) },
       locations: [
         {
           physicalLocation: {

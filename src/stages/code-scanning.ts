@@ -1,7 +1,8 @@
 /**
- * Code-scanning stage: finds the Dockerfiles, matches each image's base to their `FROM` lines, and writes
- * the SARIF file whenever a Dockerfile was found (with no results when nothing should move, so fixed alerts
- * close). Returns where each image's base is used, for the other products.
+ * Code-scanning stages: finding the Dockerfiles and matching each image's base to their `FROM` lines (where
+ * each image's base is used, for the other products), then, once the fixes are known (a pinned line's new
+ * digest), writing the SARIF file whenever a Dockerfile was found (with no results when nothing should move,
+ * so fixed alerts close).
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -10,12 +11,19 @@ import { buildSarif, MAX_BYTES, MAX_RESULTS } from '../code-scanning/sarif.js'
 import { findDockerfiles } from '../dockerfile/find.js'
 import { errorLine } from '../messages.js'
 import type { Located, RecommendationEntry } from '../types/entry.js'
+import type { FixProposals } from '../types/fix.js'
 import { registryOf, type Run } from './run.js'
 
-export async function codeScanningStage(run: Run, entries: RecommendationEntry[]): Promise<Located> {
-  const { settings, host, ledger } = run
+/** Where each image's base is used, and how many Dockerfiles were read. */
+export interface FromLines {
+  located: Located
+  dockerfiles: number
+}
+
+export async function locateStage(run: Run, entries: RecommendationEntry[]): Promise<FromLines> {
+  const { settings, host } = run
   const dockerfiles = settings.dockerfiles
-  if (dockerfiles === undefined) return new Map()
+  if (dockerfiles === undefined) return { located: new Map(), dockerfiles: 0 }
   return host.group('Match Dockerfile FROM lines', async () => {
     const index = await findDockerfiles(dockerfiles, host)
     // A pin and a report on the same tag with other digests may be one image (an index and its platform's manifest).
@@ -26,8 +34,23 @@ export async function codeScanningStage(run: Run, entries: RecommendationEntry[]
     const located = locateBases(entries, index, settings.github, (repository, a, b) => a === b || related.has(`${repository} ${a} ${b}`))
     const lines = new Set([...located.values()].flat().map((from) => `${from.path}:${from.line}`))
     host.info(`${index.files.length} Dockerfile(s) read; ${located.size} image(s) located on ${lines.size} FROM line(s)`)
-    if (index.files.length === 0) return located
-    const { log, dropped } = buildSarif(located)
+    return { located, dockerfiles: index.files.length }
+  })
+}
+
+export async function sarifStage(
+  { settings, host, ledger }: Run,
+  { located, dockerfiles }: FromLines,
+  proposals: FixProposals
+): Promise<void> {
+  if (dockerfiles === 0) return
+  const pins = new Map(
+    proposals.plans.flatMap((plan) =>
+      plan.files.flatMap((file) => (file.pins ?? []).map((pin) => [`${file.path}\n${pin.line}`, `${plan.target}@${pin.digest}`] as const))
+    )
+  )
+  await host.group('Write the SARIF file', async () => {
+    const { log, dropped } = buildSarif(located, pins)
     if (dropped > 0)
       host.warning(
         `sarif-file: ${dropped} result(s) left out for GitHub's limits (${MAX_RESULTS} results, ${MAX_BYTES} bytes); the most urgent are kept`
@@ -41,6 +64,5 @@ export async function codeScanningStage(run: Run, entries: RecommendationEntry[]
       // Code scanning would keep stale alerts: the step fails, after everything else is published.
       ledger.fail(`sarif-file: not written: ${errorLine(error)}`)
     }
-    return located
   })
 }
