@@ -19,12 +19,18 @@ import type { Located } from '../../src/types/entry.js'
 import { withBestMove } from '../../src/verdict/rank.js'
 import { outdatedEntry } from '../kit/entries.js'
 import { startRegistry, type TestRegistry } from '../kit/services/registry.js'
+import { FAST_GITHUB, startGithubApi, type GithubApiStandIn } from '../kit/services/github-api.js'
+import { gitRepo } from '../kit/services/github-git.js'
+import { quietHost } from '../kit/host.js'
+import { fixBranch, publishFixPrs } from '../../src/github/fix-prs.js'
 
 describe('digests from the registry', () => {
   let registry: TestRegistry
+  let github: GithubApiStandIn
   const built: Record<string, string> = {}
   beforeAll(async () => {
     registry = await startRegistry()
+    github = await startGithubApi()
     built.oldAmd = await registry.image('lib/node', 'old-amd64', 'linux/amd64', 'node 22.13 amd64')
     built.oldArm = await registry.image('lib/node', 'old-arm64', 'linux/arm64/v8', 'node 22.13 arm64')
     built.oldIndex = await registry.index('lib/node', '22-alpine', [built.oldAmd, built.oldArm])
@@ -34,7 +40,10 @@ describe('digests from the registry', () => {
     built.amdOnly = await registry.index('lib/node', '22.15-alpine', [built.newAmd])
     built.single = await registry.image('lib/node', '22.16-alpine', 'linux/arm64/v8', 'node 22.16 arm64 alone')
   }, 120_000)
-  afterAll(() => registry?.close())
+  afterAll(async () => {
+    await registry?.close()
+    await github?.close()
+  })
   beforeEach(() => {
     registry.requests.length = 0
     registry.faults.length = 0
@@ -214,6 +223,34 @@ describe('digests from the registry', () => {
     const github = { apiUrl: '', serverUrl: '', artifactService: false }
     expect([...locateBases([entry], index, github).values()]).toEqual([])
     expect([...locateBases([entry], index, github, () => related).values()]).toEqual([[{ path: 'Dockerfile', line: 1, stage: '#0' }]])
+  })
+
+  it('carries a pinned move through a fix pull request: the branch holds tag@digest of the same kind', async () => {
+    const base = `${registry.host}/lib/node`
+    const text = `FROM ${base}:22-alpine@${built.oldArm}\n`
+    const entry = withBestMove(outdatedEntry('app', `${base}:22-alpine`, [0, 1, 0, 0], [{ tag: '22.14-alpine', counts: [0, 0, 0, 0] }]))
+    const located: Located = new Map([[entry, [{ path: 'Dockerfile', line: 1, stage: '#0' }]]])
+    const registryUse = client()
+    const { plans } = await planFixes(
+      [entry],
+      located,
+      async () => text,
+      (repo, pinned, tag) => registryUse.pinFor(repo, pinned, tag)
+    )
+    github.git = gitRepo({ Dockerfile: text })
+    const target = {
+      token: 't',
+      github: { apiUrl: github.url, serverUrl: 'https://github.com', repository: 'o/r', artifactService: false },
+      repository: 'o/r',
+      labels: [],
+      limit: 5,
+      recommended: new Set([`${base}:22-alpine`]),
+      mayClose: true
+    }
+    const result = await publishFixPrs(plans, target, FIX_TEXTS, quietHost(), FAST_GITHUB)
+    expect(result.opened).toEqual([`${base}:22-alpine`])
+    expect(github.git.fileAt(fixBranch(`${base}:22-alpine`), 'Dockerfile')).toBe(`FROM ${base}:22.14-alpine@${built.newArm}\n`)
+    expect(github.git.pulls[0].body).toContain('the linux/arm64/v8 manifest of the new index')
   })
 
   it('refreshes a pin: the same tag, rebuilt, gets its new digest (this test moves the tag, so it runs last)', async () => {
