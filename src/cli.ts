@@ -16,7 +16,7 @@ import { matchReportFiles } from './report/files.js'
 import { InputError, buildSettings } from './settings/index.js'
 
 /** Flags of the CLI alone; every other flag is an action input. */
-const CLI_FLAGS = ['json', 'summary-file', 'fix-patch', 'help', 'version']
+const CLI_FLAGS = ['json', 'summary-file', 'fix-patch', 'cache-dir', 'help', 'version']
 
 /** What the CLI reads from its environment besides the inputs' own variables (listed from INPUTS). */
 const OTHER_ENVIRONMENT: [string, string][] = [
@@ -37,6 +37,7 @@ name (--neo4j-uri, --update-tag 5, --fail-on outdated, ...); booleans as --flag 
   --json                 print the recommendations JSON instead of the table
   --summary-file PATH    write the job-summary Markdown there
   --fix-patch PATH       write the fix patch (a unified diff git apply takes) there
+  --cache-dir DIR        keep Scout's SBOM cache in DIR between runs (unchanged images are not indexed again)
   --help                 show this help
   --version              print the version
 
@@ -68,6 +69,7 @@ interface CommandLine {
   version: boolean
   summaryFile?: string
   fixPatch?: string
+  cacheDir?: string
 }
 
 export async function runCli(argv: readonly string[], streams: CliStreams = processStreams, env = process.env): Promise<number> {
@@ -93,6 +95,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
       const settings = await buildSettings(commandLine.raw, { env, matchReports: matchReportFiles, now: Date.now })
       if (commandLine.summaryFile !== undefined) settings.summary = true
       if (commandLine.fixPatch !== undefined) settings.fixPatchFile = commandLine.fixPatch
+      if (commandLine.cacheDir !== undefined) settings.scan.cacheDir = commandLine.cacheDir
       return runPipeline(settings, host)
     })
   } catch (error) {
@@ -120,13 +123,15 @@ function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Comm
   const flag = (name: string): boolean => values[name] !== undefined && values[name] !== 'false'
   const summaryFile = values['summary-file']
   const fixPatch = values['fix-patch']
+  const cacheDir = values['cache-dir']
   return {
     raw,
     json: flag('json'),
     help: flag('help'),
     version: flag('version'),
     ...(summaryFile ? { summaryFile: path.resolve(summaryFile) } : {}),
-    ...(fixPatch ? { fixPatch: path.resolve(fixPatch) } : {})
+    ...(fixPatch ? { fixPatch: path.resolve(fixPatch) } : {}),
+    ...(cacheDir ? { cacheDir: path.resolve(cacheDir) } : {})
   }
 }
 

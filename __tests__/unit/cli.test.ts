@@ -96,6 +96,8 @@ describe('the command line, from src/', () => {
     expect(named.length).toBeGreaterThan(2)
     for (const name of named) expect(help.stdout, name).toContain(name)
     for (const spec of INPUTS) for (const name of spec.env ?? []) expect(help.stdout, name).toContain(name)
+    // The flags of the command line alone.
+    for (const flag of ['--json', '--summary-file PATH', '--fix-patch PATH', '--cache-dir DIR']) expect(help.stdout).toContain(flag)
   })
 
   it('prints no group that does nothing off a runner (no artifact service, no pull request)', async () => {

@@ -1,8 +1,9 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, utimes, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { readScannedReports } from '../../src/collect/reports.js'
-import { scanImages } from '../../src/scan/scan.js'
+import { cacheFolderOf, scanImages } from '../../src/scan/scan.js'
 import { reportFileName } from '../../src/types/report-names.js'
 import { buildSettings } from '../../src/settings/index.js'
 import { childEnvironment } from '../../src/scan/child-env.js'
@@ -62,7 +63,7 @@ describe('scanning with docker scout', () => {
       'app:1'
     ])
     expect(await readFile(path.join(docker.outputDir(), 'reports', reportFileName('app:1').replace('.txt', '.log')), 'utf8')).toContain(
-      'SBOM of image already cached'
+      'Indexed 184 packages'
     )
   })
 
@@ -200,5 +201,51 @@ describe('a Scout that fails the ways the real one does', () => {
       { OWN: '1' }
     )
     expect(env).toEqual({ PATH: '/bin', DOCKER_CONFIG: '/c', DOCKER_SCOUT_X: 'd', LC_ALL: 'C', OWN: '1' })
+  })
+})
+
+describe('a Scout cache kept between runs (--cache-dir)', () => {
+  const indexings = async () => (await readFile(path.join(docker.state(), 'indexings'), 'utf8').catch(() => '')).split('\n').filter(Boolean)
+  const scanKept = async (images: string[], cacheDir: string, extra: Record<string, string> = {}) => {
+    const settings = await buildSettings(
+      { images: images.join(','), 'output-dir': await mkdtemp(path.join(os.tmpdir(), 'sg-out-')), ...extra },
+      { env: {}, matchReports: async () => [], now: Date.now }
+    )
+    settings.scan.cacheDir = cacheDir
+    return scanImages(settings, host, { retryBaseMs: 10 })
+  }
+
+  it('indexes only what changed on the next run, whatever the concurrency, and prunes what no run uses', async () => {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'sg-scout-cache-'))
+    const images = Array.from({ length: 6 }, (_, i) => `app:${i}`)
+    await scanKept(images, cache, { concurrency: '3' })
+    expect((await indexings()).sort()).toEqual([...images].sort())
+    // The next night: the same images and one new one, at another concurrency; only the new one is indexed.
+    await scanKept([...images, 'app:new'], cache, { concurrency: '2' })
+    expect((await indexings()).slice(images.length)).toEqual(['app:new'])
+    // A folder no run used for longer than cache-max-age-days goes; the ones this run used stay.
+    const stale = path.join(cache, cacheFolderOf('gone:1'))
+    await mkdir(stale)
+    await utimes(stale, Date.now() / 1000 - 30 * 86_400, Date.now() / 1000 - 30 * 86_400)
+    await scanKept(['app:0'], cache, { 'cache-max-age-days': '14' })
+    const kept = await readdir(cache)
+    expect(kept).not.toContain(cacheFolderOf('gone:1'))
+    expect(kept).toContain(cacheFolderOf('app:0'))
+    expect(kept).toHaveLength(7)
+    expect(logs.some((line) => /^Scout cache .*: 7 image folder\(s\), 0\.0 MB kept; 1 pruned/.test(line))).toBe(true)
+  })
+
+  it('keeps within cache-max-mb, the oldest going first', async () => {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'sg-scout-cache-'))
+    for (const [name, age] of [
+      ['old', 3],
+      ['older', 5]
+    ] as const) {
+      await mkdir(path.join(cache, name))
+      await writeFile(path.join(cache, name, 'blob'), Buffer.alloc(700 * 1024))
+      await utimes(path.join(cache, name), Date.now() / 1000 - age * 86_400, Date.now() / 1000 - age * 86_400)
+    }
+    await scanKept(['app:1'], cache, { 'cache-max-mb': '1' })
+    expect((await readdir(cache)).sort()).toEqual([cacheFolderOf('app:1'), 'old'].sort())
   })
 })

@@ -1,9 +1,11 @@
 /**
  * Runs `docker scout recommendations --output FILE … REF` per image: at most `concurrency` at once,
- * each with its own Scout cache folder (Scout 1.19 breaks when processes share one), killed with its
+ * each image with its own Scout cache folder (Scout 1.19 breaks when processes share one; one per image
+ * means a kept cache finds the image's SBOM the next run, whatever the concurrency), killed with its
  * children past `timeout-seconds`, retried with backoff only when the cause is transient.
  */
 import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
@@ -11,6 +13,7 @@ import type { Host } from '../host.js'
 import { redact } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import { childEnvironment } from './child-env.js'
+import { pruneCache } from './cache.js'
 import { logFileOf, reportFileName } from '../types/report-names.js'
 import type { ScanJob } from '../types/settings.js'
 
@@ -45,35 +48,35 @@ export async function scanImages(settings: ScanJob, host: Host, timing: ScanTimi
   const reportDir = path.join(settings.outputDir, 'reports')
   await mkdir(reportDir, { recursive: true })
   const limit = pLimit(settings.scan.concurrency)
-  const freeWorkers = Array.from({ length: settings.scan.concurrency }, (_, i) => i)
+  const cacheRoot = settings.scan.cacheDir ?? path.join(settings.outputDir, '.scout-cache')
   let done = 0
   const outcomes = await Promise.all(
     settings.images.map((reference) =>
       limit(async () => {
-        const worker = freeWorkers.pop() ?? 0
         const started = Date.now()
-        try {
-          const outcome = await scanOne(settings, reference, reportDir, worker, host, timing)
-          done++
-          const result = outcome.error ?? outcome.parsed?.status ?? 'exited 0'
-          host.info(`[${done}/${settings.images.length}] ${reference}: ${result} (${((Date.now() - started) / 1000).toFixed(1)}s)`)
-          return outcome
-        } finally {
-          freeWorkers.push(worker)
-        }
+        const outcome = await scanOne(settings, reference, reportDir, path.join(cacheRoot, cacheFolderOf(reference)), host, timing)
+        done++
+        const result = outcome.error ?? outcome.parsed?.status ?? 'exited 0'
+        host.info(`[${done}/${settings.images.length}] ${reference}: ${result} (${((Date.now() - started) / 1000).toFixed(1)}s)`)
+        return outcome
       })
     )
   )
   const failed = outcomes.filter((outcome) => outcome.error !== undefined).length
   host.info(`scanned ${outcomes.length} image(s): ${outcomes.length - failed} with a report, ${failed} failed`)
+  if (settings.scan.cacheDir)
+    await pruneCache(settings.scan.cacheDir, new Set(settings.images.map(cacheFolderOf)), settings.scan.cacheLimits, host)
   return outcomes
 }
+
+/** An image's own Scout cache folder: a name derived from the reference, which never leaves the cache root. */
+export const cacheFolderOf = (reference: string): string => createHash('sha256').update(reference).digest('hex').slice(0, 24)
 
 async function scanOne(
   settings: ScanJob,
   reference: string,
   reportDir: string,
-  worker: number,
+  cacheDir: string,
   host: Host,
   timing: ScanTiming
 ): Promise<ImageOutcome> {
@@ -84,7 +87,7 @@ async function scanOne(
   for (let attempt = 0; ; attempt++) {
     // A report left by an earlier run must never be read as this attempt's.
     await rm(file, { force: true })
-    const run = await runScout(settings, reference, file, log, worker)
+    const run = await runScout(settings, reference, file, log, cacheDir)
     // Exit 0: what Scout wrote is read by the report stage, which judges whether it is a usable report.
     if (run.exitCode === 0 && !run.timedOut) return { image: reference, source: path.relative(settings.outputDir, file), file }
     const cause = classify(run, settings.scan.timeoutSeconds)
@@ -158,8 +161,7 @@ const PIPE_GRACE_MS = 1000
  * wait ends on time whatever the children do: a grandchild that left the group and holds stderr open
  * cannot keep it waiting past the grace period.
  */
-async function runScout(settings: ScanJob, reference: string, output: string, log: string, worker: number): Promise<Attempt> {
-  const cacheDir = path.join(settings.outputDir, '.scout-cache', String(worker))
+async function runScout(settings: ScanJob, reference: string, output: string, log: string, cacheDir: string): Promise<Attempt> {
   await mkdir(cacheDir, { recursive: true })
   const attempt = await new Promise<Attempt>((resolve) => {
     const child = spawn('docker', scoutArguments(settings, reference, output), {

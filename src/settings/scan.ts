@@ -15,6 +15,10 @@ export function scanSettings(input: InputReader, env: NodeJS.ProcessEnv): ScanSe
     timeoutSeconds: parseInteger('timeout-seconds', input('timeout-seconds'), 1, 24 * 3600),
     retries: parseInteger('retries', input('retries'), 0, 10),
     credentials: credentialEnvironment(input),
+    cacheLimits: {
+      maxAgeDays: parseInteger('cache-max-age-days', input('cache-max-age-days'), 1, 365),
+      maxMb: parseInteger('cache-max-mb', input('cache-max-mb'), 1, 100_000)
+    },
     scout: {
       version: input('scout-version') === '' ? DEFAULT_SCOUT_VERSION : parseVersion('scout-version', input('scout-version')),
       releasesUrl: parseReleasesUrl(env.SCOUT_GRAPH_RELEASES_URL || SCOUT_RELEASES),
