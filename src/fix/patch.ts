@@ -4,6 +4,7 @@
  */
 import { createTwoFilesPatch } from 'diff'
 import type { FixPlan } from '../types/fix.js'
+import { compareCodePoints } from '../util/compare.js'
 
 export function renderPatch(plans: readonly FixPlan[]): string {
   const files = new Map<string, { before: string; after: string }>()
@@ -15,7 +16,7 @@ export function renderPatch(plans: readonly FixPlan[]): string {
     }
   }
   return [...files]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareCodePoints(a, b))
     .map(([path, { before, after }]) => `diff --git a/${path} b/${path}\n${body(path, before, after)}`)
     .join('')
 }

@@ -9,6 +9,7 @@ import type { FileFix, FixPlan, FixProposals, NewPin, NotProposed } from '../typ
 import type { Located, RecommendationEntry } from '../types/entry.js'
 import { baseReference, retag } from '../verdict/entry.js'
 import { orderForReading } from '../verdict/rank.js'
+import { compareCodePoints } from '../util/compare.js'
 
 /** A tag as Docker's reference grammar writes it; anything else from a report is not written to a Dockerfile. */
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
@@ -46,7 +47,7 @@ export async function planFixes(
     }
     const files: FileFix[] = []
     let refused: NotProposed | undefined
-    for (const [path, numbers] of [...lines].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [path, numbers] of [...lines].sort(([a], [b]) => compareCodePoints(a, b))) {
       // A name with a control character could break the patch's headers: such a file is not edited.
       const before = /\p{Cc}/u.test(path) ? undefined : await read(path)
       if (before === undefined) {

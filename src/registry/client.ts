@@ -7,6 +7,7 @@
  * in time, the whole within a budget; every failure is a reason, never a wrong digest.
  */
 import { createHash } from 'node:crypto'
+import pLimit from 'p-limit'
 
 export const MANIFEST_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -73,19 +74,8 @@ export function registryClient(options: RegistryOptions, fetchImpl: typeof fetch
   const registryOf = (host: string) => (host === options.hubRegistry ? 'docker.io' : host)
   const tokens = new Map<string, Promise<string | undefined>>()
   const lookups = new Map<string, Promise<Pin>>()
-  let running = 0
-  const waiting: (() => void)[] = []
-
-  async function slot<T>(work: () => Promise<T>): Promise<T> {
-    if (running >= options.concurrency) await new Promise<void>((resolve) => waiting.push(resolve))
-    running += 1
-    try {
-      return await work()
-    } finally {
-      running -= 1
-      waiting.shift()?.()
-    }
-  }
+  // At most `concurrency` lookups at once, with the queue the scan uses for its processes.
+  const slot = pLimit(options.concurrency)
 
   /** One request, with the token once challenged, retried on 429 and 5xx as `Retry-After` says. */
   async function call(host: string, name: string, path: string, method: 'GET' | 'HEAD', accept: string): Promise<Response> {
