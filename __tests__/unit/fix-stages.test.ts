@@ -69,3 +69,38 @@ describe('the fix stages', () => {
     expect(recorded.lines).toEqual(said)
   })
 })
+
+describe('the fix and cache inputs', () => {
+  const build = (raw: Record<string, string>) =>
+    buildSettings(
+      { reports: 'r.txt', ...raw },
+      { env: { GITHUB_WORKSPACE: EMPTY_WORKSPACE }, matchReports: async () => ['/r/r.txt'], now: Date.now }
+    )
+
+  it('reads fix-prs, its limit, labels and token, suggestions and the cache limits, with their defaults', async () => {
+    const defaults = await build({})
+    expect(defaults).toMatchObject({ suggestions: 'auto', scan: { cacheLimits: { maxAgeDays: 14, maxMb: 2000 } } })
+    expect(defaults.fixPrs).toBeUndefined()
+    const given = await build({ 'fix-prs': 'true', 'fix-pr-limit': '0', 'fix-pr-labels': 'deps, deps,security', 'fix-pr-token': 'ghs_app' })
+    expect(given.fixPrs).toEqual({ limit: 0, labels: ['deps', 'security'], token: 'ghs_app' })
+  })
+
+  it.each([
+    [{ 'fix-prs': 'true', 'fix-pr-limit': '101' }, /^fix-pr-limit: expected a whole number from 0 to 100/],
+    [{ 'fix-prs': 'true', 'fix-pr-labels': 'x'.repeat(51) }, /^fix-pr-labels: "x+" is not a label name/],
+    [{ 'fix-prs': 'true', 'fix-pr-labels': 'a\nb' }, /^fix-pr-labels: "a\\nb" is not a label name/],
+    [{ suggestions: 'always' }, /^suggestions: /],
+    [{ 'cache-max-mb': '0' }, /^cache-max-mb: expected a whole number from 1/],
+    [{ 'cache-max-age-days': 'soon' }, /^cache-max-age-days: expected a whole number/]
+  ])('refuses %o before any work, naming the input', async (raw, message) => {
+    await expect(build(raw)).rejects.toThrow(message)
+  })
+
+  it('refuses a Docker Hub mirror that is not host[:port]', async () => {
+    const settings = buildSettings(
+      { reports: 'r.txt' },
+      { env: { SCOUT_GRAPH_HUB_REGISTRY: 'https://evil/x' }, matchReports: async () => ['/r/r.txt'], now: Date.now }
+    )
+    await expect(settings).rejects.toThrow(/^SCOUT_GRAPH_HUB_REGISTRY: expected host\[:port\]/)
+  })
+})
