@@ -95,7 +95,11 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
       const settings = await buildSettings(commandLine.raw, { env, matchReports: matchReportFiles, now: Date.now })
       if (commandLine.summaryFile !== undefined) settings.summary = true
       if (commandLine.fixPatch !== undefined) settings.fixPatchFile = commandLine.fixPatch
-      if (commandLine.cacheDir !== undefined) settings.scan.cacheDir = commandLine.cacheDir
+      // A folder the user keeps is theirs: the Actions cache never empties or restores into it.
+      if (commandLine.cacheDir !== undefined) {
+        settings.scan.cacheDir = commandLine.cacheDir
+        delete settings.scan.actionsCache
+      }
       return runPipeline(settings, host)
     })
   } catch (error) {

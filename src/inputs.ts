@@ -64,6 +64,7 @@ const DECLARED = [
   { name: 'fix-pr-labels', kind: 'string', default: 'dependencies,security' },
   { name: 'fix-pr-token', kind: 'secret' },
   { name: 'suggestions', kind: 'string', default: 'auto' },
+  { name: 'cache', kind: 'boolean', default: 'true' },
   { name: 'cache-max-age-days', kind: 'string', default: '14' },
   { name: 'cache-max-mb', kind: 'string', default: '2000' },
   { name: 'dashboard-title', kind: 'string', default: 'Base image recommendations' }

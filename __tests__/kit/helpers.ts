@@ -56,8 +56,12 @@ export async function finished(command: string, args: string[], env: NodeJS.Proc
   }
 }
 
-/** A runner's environment: INPUT_* (hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP, GITHUB_WORKSPACE. */
-export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) {
+/**
+ * The committed action (dist/) in a runner's environment: INPUT_* (hyphens kept), GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files, RUNNER_TEMP, GITHUB_WORKSPACE; `cwd` is the workspace a runner starts it in,
+ * for a test that keeps one from run to run.
+ */
+export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}, cwd = ROOT) {
   const temp = await mkdtemp(path.join(os.tmpdir(), 'sg-runner-'))
   const files = { output: path.join(temp, 'output'), summary: path.join(temp, 'summary.md') }
   await writeFile(files.output, '')
@@ -74,7 +78,7 @@ export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS
     ...extraEnv
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const result = await finished(process.execPath, [path.join(ROOT, 'dist', 'index.js')], env)
+  const result = await finished(process.execPath, [path.join(ROOT, 'dist', 'index.js')], env, cwd)
   return {
     ...result,
     temp,

@@ -2,56 +2,34 @@
  * Installing the Scout CLI when `docker scout` is missing: a local HTTP server stands in for the
  * GitHub release, the fake `docker` runs the plugin once it sits in the CLI plugins folder.
  */
-import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { assetName, authorizationFor, ensureScout } from '../../src/scan/provision.js'
 import { FAKE_DOCKER } from '../kit/helpers.js'
 import { recordingHost } from '../kit/host.js'
 import type { ScoutSource } from '../../src/types/settings.js'
 import { cliInProcess } from '../kit/cli.js'
-import { startHttpStub, type HttpStub } from '../kit/http.js'
+import { startScoutRelease, type ScoutRelease } from '../kit/services/scout-release.js'
 
 const VERSION = '1.99.0'
 const ASSET = assetName(VERSION, process.platform, process.arch)
 const TOKEN = 'ghs_provisionTestToken0451'
 
-interface Request {
-  url: string
-  authorization?: string
-}
-
-let server: HttpStub
+let release: ScoutRelease
 let releasesUrl: string
-const requests: Request[] = []
-const files = new Map<string, Buffer>()
+let requests: ScoutRelease['requests']
+let files: Map<string, Buffer>
 const recorded = recordingHost()
 const { host, lines: logs } = recorded
 
-/** A release archive holding a `docker-scout` that answers `docker scout version`. */
-async function releaseArchive(): Promise<Buffer> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sg-plugin-'))
-  await writeFile(path.join(dir, 'docker-scout'), `#!/bin/sh\necho "version: v${VERSION} (fake plugin)"\n`)
-  await chmod(path.join(dir, 'docker-scout'), 0o755)
-  const archive = path.join(dir, ASSET)
-  await promisify(execFile)('tar', ['-czf', archive, '-C', dir, 'docker-scout'])
-  return readFile(archive)
-}
-
 beforeAll(async () => {
-  server = await startHttpStub((request, response) => {
-    requests.push({ url: request.url ?? '', ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) })
-    const body = files.get(request.url ?? '')
-    response.writeHead(body ? 200 : 404).end(body ?? 'not found')
-  })
-  releasesUrl = `${server.url}/docker/scout-cli/releases/download`
+  release = await startScoutRelease(VERSION)
+  ;({ releasesUrl, requests, files } = release)
 })
-afterAll(() => server.close())
+afterAll(() => release.close())
 
 let dockerConfig: string
 beforeEach(async () => {
@@ -66,15 +44,7 @@ beforeEach(async () => {
     RUNNER_TOOL_CACHE: path.join(root, 'tools'),
     RUNNER_TEMP: path.join(root, 'temp')
   })
-  const archive = await releaseArchive()
-  const sha = createHash('sha256').update(archive).digest('hex')
-  files.clear()
-  files.set(`/docker/scout-cli/releases/download/v${VERSION}/${ASSET}`, archive)
-  files.set(
-    `/docker/scout-cli/releases/download/v${VERSION}/docker-scout_${VERSION}_checksums.txt`,
-    Buffer.from(`${'0'.repeat(64)}  docker-scout_${VERSION}_windows_amd64.zip\n${sha}  ${ASSET}\n`)
-  )
-  requests.length = 0
+  await release.reset()
   recorded.clear()
 })
 

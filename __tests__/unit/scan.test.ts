@@ -4,6 +4,8 @@ import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { readScannedReports } from '../../src/collect/reports.js'
 import { cacheFolderOf, scanImages } from '../../src/scan/scan.js'
+import { scanStage } from '../../src/stages/scan.js'
+import { RunLedger } from '../../src/ledger.js'
 import { reportFileName } from '../../src/types/report-names.js'
 import { buildSettings } from '../../src/settings/index.js'
 import { childEnvironment } from '../../src/scan/child-env.js'
@@ -212,7 +214,7 @@ describe('a Scout cache kept between runs (--cache-dir)', () => {
       { env: {}, matchReports: async () => [], now: Date.now }
     )
     settings.scan.cacheDir = cacheDir
-    return scanImages(settings, host, { retryBaseMs: 10 })
+    return scanStage({ settings, host, ledger: new RunLedger() })
   }
 
   it('indexes only what changed on the next run, whatever the concurrency, and prunes what no run uses', async () => {

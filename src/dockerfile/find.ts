@@ -1,19 +1,19 @@
 /**
  * Which Dockerfiles a run looks at: the ones mapped to images, the ones the patterns match, and with
- * `auto` every file named like a Dockerfile under the workspace (not in `.git` or `node_modules`).
+ * `auto` every file named like a Dockerfile under the workspace (not in `.git`, `node_modules` or the kept Scout cache).
  */
 import { lstat, readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Host } from '../host.js'
 import { errorLine } from '../messages.js'
-import type { DockerfileSettings } from '../types/settings.js'
+import { KEPT_SCOUT_CACHE, type DockerfileSettings } from '../types/settings.js'
 import type { Dockerfile, DockerfileIndex } from '../types/dockerfile.js'
 
 /** A Dockerfile larger than this is no Dockerfile anyone wrote by hand: skipped. */
 const MAX_BYTES = 1_048_576
 /** The most files `auto` and the patterns may find; past it, a warning. */
 export const MAX_DOCKERFILES = 5_000
-const SKIPPED_DIRS = new Set(['.git', 'node_modules'])
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', KEPT_SCOUT_CACHE])
 
 export const isDockerfileName = (name: string): boolean =>
   name === 'Dockerfile' || name === 'Containerfile' || name.startsWith('Dockerfile.') || name.endsWith('.Dockerfile')

@@ -2,18 +2,20 @@
  * Makes sure `docker scout` runs. When it already does, it is used as it is. Otherwise the Scout CLI
  * plugin for this OS and architecture is downloaded from its GitHub release (once: the runner's tool
  * cache keeps it), checked against the release's checksums before anything runs it, and installed as
- * a Docker CLI plugin.
+ * a Docker CLI plugin. With `cache`, the Actions cache keeps the checked CLI between runs (hosted runners
+ * start with an empty tool cache), and a restored one that does not run is dropped for a fresh download.
  */
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises'
+import { chmod, copyFile, mkdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Host } from '../host.js'
 import { errorLine, redact, WordedError } from '../messages.js'
-import type { ScoutSource } from '../types/settings.js'
+import type { ActionsCacheSettings, ScoutSource } from '../types/settings.js'
 import { childEnvironment } from './child-env.js'
+import { restoreScoutCli, saveScoutCli } from './keep.js'
 
 /** The GitHub token goes to github.com only, never to a mirror. */
 export function authorizationFor(url: string, githubToken: string | undefined): string | undefined {
@@ -28,7 +30,7 @@ export function assetName(version: string, platform: NodeJS.Platform, arch: stri
   return `docker-scout_${version}_${system}_${machine}.${system === 'windows' ? 'zip' : 'tar.gz'}`
 }
 
-export async function ensureScout(source: ScoutSource, host: Host): Promise<void> {
+export async function ensureScout(source: ScoutSource, host: Host, cache?: ActionsCacheSettings): Promise<void> {
   const present = await scoutVersion()
   if (present.ok) {
     host.info(`Using the installed docker scout (${present.output})`)
@@ -39,21 +41,45 @@ export async function ensureScout(source: ScoutSource, host: Host): Promise<void
   process.env.RUNNER_TOOL_CACHE ||= path.join(os.homedir(), '.cache', 'scout-graph', 'tools')
   process.env.RUNNER_TEMP ||= os.tmpdir()
   const tc = await import('@actions/tool-cache')
+  const versionFolder = path.join(process.env.RUNNER_TOOL_CACHE, 'docker-scout', source.version)
 
   let toolDir = tc.find('docker-scout', source.version, process.arch)
+  let restored = false
   if (toolDir) host.info(`Found Scout CLI ${source.version} in the tool cache`)
-  else toolDir = await download(tc, source, host)
+  else if (cache && (await restoreScoutCli(versionFolder, source.version, host))) {
+    toolDir = tc.find('docker-scout', source.version, process.arch)
+    restored = toolDir !== ''
+  }
+  const fresh = async () => {
+    const downloaded = await download(tc, source, host)
+    if (cache) await saveScoutCli(versionFolder, source.version, cache, host)
+    return downloaded
+  }
+  if (!toolDir) toolDir = await fresh()
 
+  let installed = await installPlugin(toolDir)
+  if (!installed.ok && restored) {
+    host.warning(`cache: the restored Scout CLI ${source.version} does not run (${installed.output}); downloading it again`)
+    await rm(versionFolder, { recursive: true, force: true })
+    installed = await installPlugin(await fresh())
+  }
+  if (!installed.ok) throw new WordedError(`installed ${installed.plugin}, but "docker scout version" still fails: ${installed.output}`)
+  host.info(`Installed docker scout (${installed.output})`)
+}
+
+/** Copies the CLI into Docker's plugins folder; whether `docker scout version` then runs. */
+async function installPlugin(toolDir: string): Promise<{ ok: boolean; output: string; plugin: string }> {
   const binary = path.join(toolDir, process.platform === 'win32' ? 'docker-scout.exe' : 'docker-scout')
   const pluginDir = path.join(process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'cli-plugins')
   await mkdir(pluginDir, { recursive: true })
   const plugin = path.join(pluginDir, path.basename(binary))
-  await copyFile(binary, plugin)
+  const copied = await copyFile(binary, plugin).then(
+    () => undefined,
+    (error: unknown) => errorLine(error)
+  )
+  if (copied !== undefined) return { ok: false, output: copied, plugin }
   await chmod(plugin, 0o755)
-
-  const installed = await scoutVersion()
-  if (!installed.ok) throw new WordedError(`installed ${plugin}, but "docker scout version" still fails: ${installed.output}`)
-  host.info(`Installed docker scout (${installed.output})`)
+  return { ...(await scoutVersion()), plugin }
 }
 
 async function download(tc: typeof import('@actions/tool-cache'), source: ScoutSource, host: Host): Promise<string> {

@@ -13,7 +13,6 @@ import type { Host } from '../host.js'
 import { redact } from '../messages.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import { childEnvironment } from './child-env.js'
-import { pruneCache } from './cache.js'
 import { logFileOf, reportFileName } from '../types/report-names.js'
 import type { ScanJob } from '../types/settings.js'
 
@@ -64,8 +63,6 @@ export async function scanImages(settings: ScanJob, host: Host, timing: ScanTimi
   )
   const failed = outcomes.filter((outcome) => outcome.error !== undefined).length
   host.info(`scanned ${outcomes.length} image(s): ${outcomes.length - failed} with a report, ${failed} failed`)
-  if (settings.scan.cacheDir)
-    await pruneCache(settings.scan.cacheDir, new Set(settings.images.map(cacheFolderOf)), settings.scan.cacheLimits, host)
   return outcomes
 }
 
@@ -91,6 +88,8 @@ async function scanOne(
     // Exit 0: what Scout wrote is read by the report stage, which judges whether it is a usable report.
     if (run.exitCode === 0 && !run.timedOut) return { image: reference, source: path.relative(settings.outputDir, file), file }
     const cause = classify(run, settings.scan.timeoutSeconds)
+    // A Scout killed or crashed mid-way may have left its cache half written: the image is indexed afresh next time.
+    if (run.timedOut || cause.crashed) await rm(cacheDir, { recursive: true, force: true })
     if (cause.noBaseImage) {
       return {
         image: reference,
@@ -114,8 +113,14 @@ const CAUSES: {
   retryable: boolean
   message: (lastLine: string, exitCode: number | null) => string
   noBaseImage?: true
+  crashed?: true
 }[] = [
-  { pattern: /^panic: |^goroutine \d+ \[/m, retryable: false, message: (_, code) => `docker scout crashed (Go panic, exit ${code})` },
+  {
+    pattern: /^panic: |^goroutine \d+ \[/m,
+    retryable: false,
+    message: (_, code) => `docker scout crashed (Go panic, exit ${code})`,
+    crashed: true
+  },
   { pattern: /image has no base image/, retryable: false, message: () => 'Scout: image has no base image', noBaseImage: true },
   {
     pattern: /not entitled|Log in with your Docker ID|could not authenticate/i,
@@ -142,7 +147,7 @@ const CAUSES: {
   }
 ]
 
-type Cause = { retryable: boolean; message: string; noBaseImage?: true }
+type Cause = { retryable: boolean; message: string; noBaseImage?: true; crashed?: true }
 
 /** Reads Scout's stderr and exit code into a cause users can act on. */
 function classify(run: Attempt, timeoutSeconds: number): Cause {
@@ -150,7 +155,12 @@ function classify(run: Attempt, timeoutSeconds: number): Cause {
   const lastLine = run.stderr.trim().split('\n').at(-1)?.trim().slice(0, 300) ?? ''
   const cause = CAUSES.find(({ pattern }) => pattern.test(run.stderr))
   if (cause === undefined) return { retryable: false, message: `docker scout exited ${run.exitCode}${lastLine ? `: ${lastLine}` : ''}` }
-  return { retryable: cause.retryable, message: cause.message(lastLine, run.exitCode), ...(cause.noBaseImage ? { noBaseImage: true } : {}) }
+  return {
+    retryable: cause.retryable,
+    message: cause.message(lastLine, run.exitCode),
+    ...(cause.noBaseImage ? { noBaseImage: true } : {}),
+    ...(cause.crashed ? { crashed: true } : {})
+  }
 }
 
 /** After the timeout (or the exit), how long to wait for the pipes to close before giving up on them. */

@@ -7,14 +7,14 @@
 import path from 'node:path'
 import { INPUTS, type InputName, type InputReader, type RawInputs } from '../inputs.js'
 import { registerSecret } from '../messages.js'
-import type { Settings } from '../types/settings.js'
+import { KEPT_SCOUT_CACHE, type Settings } from '../types/settings.js'
 import { imageSettings } from './images.js'
 import { neo4jSettings } from './neo4j.js'
 import { movePolicySettings } from './policy.js'
 import { publishingSettings } from './publishing.js'
 import { githubContext, parseOutputDir, parseUpdateTag } from './runner.js'
 import { s3Settings } from './s3.js'
-import { scanSettings } from './scan.js'
+import { actionsCacheSettings, scanSettings } from './scan.js'
 import { reportSources, type MatchFiles } from './sources.js'
 import { InputError, parseChoice } from './values.js'
 
@@ -48,6 +48,9 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
   const neo4j = neo4jSettings(input)
   const s3 = s3Settings(input, context.env)
   const workspace = path.resolve(context.env.GITHUB_WORKSPACE || '.')
+  const github = await githubContext(context.env)
+  const actionsCache = actionsCacheSettings(input, context.env, github, shard)
+  if (actionsCache) Object.assign(scan, { actionsCache, cacheDir: path.join(workspace, KEPT_SCOUT_CACHE) })
   const today = new Date(context.now()).toISOString().slice(0, 10)
   return {
     images,
@@ -63,7 +66,7 @@ export async function buildSettings(raw: RawInputs, context: SettingsContext): P
     ...(s3 ? { s3 } : {}),
     scan,
     ...(input('github-token') ? { githubToken: input('github-token') } : {}),
-    github: await githubContext(context.env),
+    github,
     movePolicy: await movePolicySettings(input, workspace, today),
     hubRegistry: parseHubRegistry(context.env.SCOUT_GRAPH_HUB_REGISTRY || 'registry-1.docker.io'),
     ...publishingSettings(input, outputDir, workspace)

@@ -1,5 +1,6 @@
 /** How Scout runs: its flags, limits, credentials and where the CLI comes from. */
-import type { ScanSettings } from '../types/settings.js'
+import { createHash } from 'node:crypto'
+import type { ActionsCacheSettings, GithubContext, ScanSettings, Shard } from '../types/settings.js'
 import { InputError, parseBoolean, parseInteger, parseVersion, safeArgument, shownUri } from './values.js'
 import type { InputReader } from '../inputs.js'
 
@@ -52,4 +53,42 @@ function credentialEnvironment(input: InputReader): Record<string, string> {
     DOCKER_SCOUT_REGISTRY_PASSWORD: input('registry-password')
   }
   return Object.fromEntries(Object.entries(pairs).filter(([, value]) => value !== ''))
+}
+
+/**
+ * `cache: true` on a runner: the keys of this leg's Scout cache. They name the workflow (its file), the job,
+ * the step and the leg (the shard and the matrix values, which `comment-key` carries), so that a matrix leg
+ * never restores another leg's folder, and they end with the run, since a saved key cannot be written again.
+ */
+export function actionsCacheSettings(
+  input: InputReader,
+  env: NodeJS.ProcessEnv,
+  github: GithubContext,
+  shard: Shard | undefined
+): ActionsCacheSettings | undefined {
+  if (!parseBoolean('cache', input('cache')) || env.GITHUB_ACTIONS !== 'true') return undefined
+  // Keys may not hold commas and are at most 512 characters: each part is cut to safe characters.
+  const part = (value: string | undefined, fallback: string, max = 60) =>
+    (value ?? '').replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, max) || fallback
+  const workflowFile = env.GITHUB_WORKFLOW_REF?.split('@')[0]?.split('/').pop()
+  const leg = createHash('sha256')
+    .update(JSON.stringify([shard ?? null, input('comment-key')]))
+    .digest('hex')
+    .slice(0, 12)
+  const restorePrefix = [
+    'scout-graph-sbom',
+    process.platform,
+    process.arch,
+    part(workflowFile ?? github.workflow, 'workflow'),
+    part(github.job, 'job'),
+    part(env.GITHUB_ACTION, 'step', 40),
+    ...(shard ? [`${shard.index}of${shard.count}`] : []),
+    leg,
+    ''
+  ].join('-')
+  return {
+    restorePrefix,
+    saveKey: `${restorePrefix}${part(github.runId, 'run')}-${part(github.runAttempt, '1')}`,
+    save: github.pullRequest === undefined && !(env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')
+  }
 }

@@ -1,14 +1,40 @@
-/** Scan stage: make sure Scout runs, scan this job's images, read what Scout wrote. */
+/**
+ * Scan stage: make sure Scout runs, restore this leg's Scout cache, scan this job's images, read what
+ * Scout wrote, then prune the kept cache and save it.
+ */
 import { readScannedReports } from '../collect/reports.js'
+import { pruneCache } from '../scan/cache.js'
+import { restoreScoutCache, saveScoutCache, type RestoredCache } from '../scan/keep.js'
 import { ensureScout } from '../scan/provision.js'
-import { scanImages } from '../scan/scan.js'
+import { cacheFolderOf, scanImages } from '../scan/scan.js'
 import type { ImageOutcome } from '../types/outcome.js'
 import type { Run } from './run.js'
 
-export async function scanStage({ settings, host }: Run): Promise<ImageOutcome[]> {
+export async function scanStage(run: Run): Promise<ImageOutcome[]> {
+  const { settings, host } = run
   if (settings.images.length === 0) return []
-  await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host))
-  return host.group(`Scan ${settings.images.length} image(s)`, async () =>
+  await host.group('Set up Docker Scout', () => ensureScout(settings.scan.scout, host, settings.scan.actionsCache))
+  const restored = await restoreCacheStage(run)
+  const outcomes = await host.group(`Scan ${settings.images.length} image(s)`, async () =>
     readScannedReports(await scanImages(settings, host), settings.outputDir)
   )
+  await keepCacheStage(run, restored)
+  return outcomes
+}
+
+async function restoreCacheStage({ settings, host }: Run): Promise<RestoredCache | undefined> {
+  const { actionsCache, cacheDir } = settings.scan
+  if (!actionsCache || !cacheDir) return undefined
+  return host.group('Restore the Scout cache', () => restoreScoutCache(cacheDir, actionsCache, host))
+}
+
+/** A kept cache (`--cache-dir`, or the Actions cache's folder) is pruned to its limits; the Actions cache's is then saved. */
+async function keepCacheStage({ settings, host }: Run, restored: RestoredCache | undefined): Promise<void> {
+  const { actionsCache, cacheDir, cacheLimits, credentials } = settings.scan
+  if (!cacheDir) return
+  await host.group('Keep the Scout cache', async () => {
+    const used = settings.images.map(cacheFolderOf)
+    await pruneCache(cacheDir, new Set(used), cacheLimits, host)
+    if (actionsCache && restored) await saveScoutCache(cacheDir, restored, used, actionsCache, credentials, host)
+  })
 }

@@ -57,6 +57,28 @@ export interface ScanSettings {
   cacheDir?: string
   /** What a kept cache keeps: entries unused this run and older than `maxAgeDays` go, then the oldest past `maxMb`. */
   cacheLimits: { maxAgeDays: number; maxMb: number }
+  /** Set with `cache: true` on a runner: the Actions cache keeps the Scout CLI and `cacheDir` between runs. */
+  actionsCache?: ActionsCacheSettings
+}
+
+/**
+ * The folder in the workspace where the Actions cache keeps Scout's cache. `@actions/cache` keys a save by
+ * its paths as given, and only a path inside the workspace can be given relative to it, which names the
+ * same folder from run to run even where the workspace moves (act gives each run a new one).
+ */
+export const KEPT_SCOUT_CACHE = '.scout-graph-cache'
+
+/**
+ * The keys of this leg's Scout cache in the Actions cache. A key cannot be overwritten, so each run saves
+ * under its own (`saveKey`) and restores the newest earlier save of the same workflow, job, step and leg.
+ */
+export interface ActionsCacheSettings {
+  /** `scout-graph-sbom-<platform>-<arch>-<workflow>-<job>-<step>-[<shard>-]<leg>-`: what every save of this leg starts with. */
+  restorePrefix: string
+  /** `restorePrefix` + run id and attempt. */
+  saveKey: string
+  /** False on pull-request runs: they restore but never save, so a pull request cannot seed the cache. */
+  save: boolean
 }
 
 /** What the scan stage needs, and nothing more. */
