@@ -9,7 +9,8 @@ import { RunLedger } from '../../src/ledger.js'
 import { reportFileName } from '../../src/types/report-names.js'
 import { buildSettings } from '../../src/settings/index.js'
 import { childEnvironment } from '../../src/scan/child-env.js'
-import { CARTOGRAPHY } from '../kit/helpers.js'
+import { CARTOGRAPHY, NO_HUB } from '../kit/helpers.js'
+import { cliInProcess } from '../kit/cli.js'
 import { useFakeDocker } from '../kit/fake-scout.js'
 import { recordingHost } from '../kit/host.js'
 
@@ -249,5 +250,29 @@ describe('a Scout cache kept between runs (--cache-dir)', () => {
     }
     await scanKept(['app:1'], cache, { 'cache-max-mb': '1' })
     expect((await readdir(cache)).sort()).toEqual([cacheFolderOf('app:1'), 'old'].sort())
+  })
+
+  it('drops the folder of an image whose Scout crashed, which may be half written, and keeps the others', async () => {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'sg-scout-cache-'))
+    await scanKept(['app:1', 'panic:1'], cache)
+    const kept = await readdir(cache)
+    expect(kept).toContain(cacheFolderOf('app:1'))
+    expect(kept).not.toContain(cacheFolderOf('panic:1'))
+  })
+
+  it('leaves a --cache-dir folder to its owner: on a runner, the Actions cache never empties or restores into it', async () => {
+    const cache = await mkdtemp(path.join(os.tmpdir(), 'sg-own-cache-'))
+    await mkdir(path.join(cache, cacheFolderOf('app:1')))
+    await writeFile(path.join(cache, cacheFolderOf('app:1'), 'mine'), 'kept by me')
+    const run = await cliInProcess(['--images', 'app:1', '--cache-dir', cache, '--output-dir', docker.outputDir(), '--fail-on', 'none'], {
+      ...process.env,
+      GITHUB_ACTIONS: 'true',
+      ACTIONS_CACHE_URL: 'http://127.0.0.1:9/',
+      SCOUT_GRAPH_HUB_REGISTRY: NO_HUB
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(await readFile(path.join(cache, cacheFolderOf('app:1'), 'mine'), 'utf8')).toBe('kept by me')
+    expect(run.stderr).not.toContain('cache: ')
+    expect(run.stderr).toMatch(/Scout cache .*: 1 image folder\(s\)/)
   })
 })

@@ -189,6 +189,52 @@ describe('settings', () => {
   })
 })
 
+describe('the cache input', () => {
+  const runner = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: '/work/r/r',
+    GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/nightly.yml@refs/heads/main',
+    GITHUB_JOB: 'scan',
+    GITHUB_ACTION: 'scout',
+    GITHUB_RUN_ID: '77',
+    GITHUB_RUN_ATTEMPT: '2'
+  }
+  const on = (raw: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+    buildSettings({ images: 'app:1', ...raw }, { ...context, env: { ...runner, ...env } })
+
+  it('keys this leg by workflow file, job, step, shard and matrix values, and saves under the run and attempt', async () => {
+    const { scan } = await on({ 'comment-key': '{"registry":"a"}', shard: '2/3', images: 'a:1,b:1,c:1' })
+    expect(scan.cacheDir).toBe(path.join('/work/r/r', '.scout-graph-cache'))
+    expect(scan.actionsCache?.restorePrefix).toMatch(
+      new RegExp(`^scout-graph-sbom-${process.platform}-${process.arch}-nightly\\.yml-scan-scout-2of3-[0-9a-f]{12}-$`)
+    )
+    expect(scan.actionsCache?.saveKey).toBe(`${scan.actionsCache?.restorePrefix}77-2`)
+    expect(scan.actionsCache?.save).toBe(true)
+    // Another leg of the same job: another prefix, so neither restores the other.
+    const other = (await on({ 'comment-key': '{"registry":"b"}', shard: '2/3', images: 'a:1,b:1,c:1' })).scan.actionsCache
+    expect(other?.restorePrefix).not.toBe(scan.actionsCache?.restorePrefix)
+  })
+
+  it('cuts hostile names to what a key may hold (no commas, at most 512 characters)', async () => {
+    const { scan } = await on({}, { GITHUB_JOB: `a,b ${'x'.repeat(600)}`, GITHUB_ACTION: '__org_scout,graph' })
+    const key = scan.actionsCache?.saveKey ?? ''
+    expect(key).not.toMatch(/[^A-Za-z0-9_.-]/)
+    expect(key.length).toBeLessThanOrEqual(512)
+    expect(key).toContain('-a_b_xxx')
+  })
+
+  it('never saves on a pull-request run, and is off with cache: false or off a runner', async () => {
+    expect((await on({}, { GITHUB_EVENT_NAME: 'pull_request_target' })).scan.actionsCache?.save).toBe(false)
+    expect((await on({ cache: 'false' })).scan).not.toHaveProperty('actionsCache')
+    expect((await on({ cache: 'false' })).scan).not.toHaveProperty('cacheDir')
+    expect((await build({ images: 'app:1' })).scan).not.toHaveProperty('actionsCache')
+  })
+
+  it('refuses a cache value that is not a boolean, naming the input', async () => {
+    expect((await rejection({ images: 'app:1', cache: 'sometimes' })).message).toMatch(/^cache: /)
+  })
+})
+
 describe('sharding', () => {
   const images = fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,12}:[a-z0-9]{1,6}$/), { minLength: 1, maxLength: 60 })
   it('covers the list exactly once over N shards, however it is ordered', async () => {

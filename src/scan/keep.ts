@@ -116,7 +116,7 @@ function addedFiles(before: FolderFiles, after: FolderFiles): string[] {
 
 /**
  * After the scan and the prune: says how many images found their SBOM, then saves the folder under this
- * run's key when the scan added to it, unless this is a pull-request run or a file holds a credential.
+ * run's key when the scan added to it (or the prune took from it), unless this is a pull-request run or a file holds a credential.
  */
 export async function saveScoutCache(
   folder: string,
@@ -136,7 +136,8 @@ export async function saveScoutCache(
       `(${megabytes(totalSize(added.map((file) => files.get(file) ?? { size: 0 })))})`
   )
   if (!settings.save) return host.info('cache: a pull-request run restores the Scout cache but never saves it')
-  if (added.length === 0) return host.info('cache: the scan added nothing, so there is nothing new to save')
+  const removed = [...restored.files.keys()].filter((file) => !files.has(file))
+  if (added.length === 0 && removed.length === 0) return host.info('cache: the scan added nothing, so there is nothing new to save')
   const leak = await credentialIn(folder, added, credentials)
   if (leak) return host.warning(`cache: ${leak} in the Scout cache holds a credential; the cache is not saved`)
   const cache = await cacheService(host)

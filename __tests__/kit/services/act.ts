@@ -30,6 +30,8 @@ export interface WorkflowOptions {
   githubApiUrl?: string
   /** Run this job of the workflow only. */
   job?: string
+  /** Where act's cache server keeps its entries: a folder shared by the runs of one test, else one of this run's own. */
+  cacheServerPath?: string
 }
 
 export interface WorkflowRun {
@@ -38,6 +40,8 @@ export interface WorkflowRun {
   /** Where act's artifact server keeps what was uploaded: `<run id>/<name>/<name>.zip`. */
   artifacts: string
   requests: string[]
+  /** The fake Scout's state folder of this run (its calls, its indexings). */
+  dockerState: string
 }
 
 export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun> {
@@ -91,6 +95,11 @@ export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun
     '127.0.0.1',
     '--artifact-server-port',
     String(actPort),
+    // act's cache server (the older protocol, ACTIONS_CACHE_URL), on loopback and apart from other tests' runs.
+    '--cache-server-addr',
+    '127.0.0.1',
+    '--cache-server-path',
+    options.cacheServerPath ?? path.join(root, 'actcache'),
     ...Object.entries(env).flatMap(([name, value]) => ['--env', `${name}=${value}`]),
     ...Object.entries({ GITHUB_TOKEN: 'ghs_actTestToken0451', ...options.secrets }).flatMap(([name, value]) => ['-s', `${name}=${value}`])
   ]
@@ -108,7 +117,7 @@ export async function runWorkflow(options: WorkflowOptions): Promise<WorkflowRun
         (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, log: `${stdout}${stderr}` })
       )
     })
-    return { code, log, artifacts, requests: proxy.requests }
+    return { code, log, artifacts, requests: proxy.requests, dockerState: env.DOCKER_SCOUT_FAKE_STATE }
   } finally {
     await proxy.close()
   }
