@@ -214,7 +214,8 @@ describe('the Scout cache in the Actions cache (hosted runners: cache service v2
       'registry-user': 'reguser',
       'registry-password': `${canary}-registry`,
       'github-token': `${canary}-github`,
-      'fix-pr-token': `${canary}-fixpr`
+      'fix-pr-token': `${canary}-fixpr`,
+      'neo4j-password': `${canary}-neo4j`
     }
     await night(IMAGES, credentials)
     expect(finalized()).toHaveLength(1)
@@ -258,6 +259,14 @@ describe('the Scout cache in the Actions cache (hosted runners: cache service v2
     expect(second.log).toContain('Installed docker scout (version: v1.99.0 (fake plugin))')
     expect(release.requests).toEqual([])
     expect(existsSync(path.join(tools, 'docker-scout', '1.99.0', `${process.arch}.complete`))).toBe(true)
+  })
+
+  it('says once, and scans, where the runner has no cache service', async () => {
+    const none = await night(IMAGES, {}, { ACTIONS_CACHE_SERVICE_V2: '', ACTIONS_RESULTS_URL: '' })
+    expect(none.code).toBe(0)
+    expect(none.log.match(/cache: no Actions cache service here/g)).toHaveLength(1)
+    expect(none.indexed).toHaveLength(IMAGES.length)
+    expect(service.calls).toEqual([])
   })
 
   it('is off with cache: false, and says so nowhere', async () => {

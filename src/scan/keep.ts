@@ -27,10 +27,14 @@ export interface RestoredCache {
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 const totalSize = (files: Iterable<{ size: number }>) => [...files].reduce((sum, file) => sum + file.size, 0)
 
+let saidNoService = false
+
 async function cacheService(host: Host): Promise<typeof import('@actions/cache') | undefined> {
   const cache = await import('@actions/cache')
   if (cache.isFeatureAvailable()) return cache
-  host.info('cache: no Actions cache service here (neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL): nothing restored or saved')
+  if (!saidNoService)
+    host.info('cache: no Actions cache service here (neither ACTIONS_CACHE_URL nor ACTIONS_RESULTS_URL): nothing restored or saved')
+  saidNoService = true
   return undefined
 }
 
