@@ -34,6 +34,7 @@ beforeEach(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'sg-actions-cache-'))
   state = path.join(root, 'docker-state')
   await mkdir(state)
+  runId = 100
   service.entries.length = 0
   service.calls.length = 0
   service.faults.clear()
@@ -259,6 +260,17 @@ describe('the Scout cache in the Actions cache (hosted runners: cache service v2
     expect(second.log).toContain('Installed docker scout (version: v1.99.0 (fake plugin))')
     expect(release.requests).toEqual([])
     expect(existsSync(path.join(tools, 'docker-scout', '1.99.0', `${process.arch}.complete`))).toBe(true)
+  })
+
+  it('warns, and passes, when its key was saved already (GitHub answers 409 to a second save under a key)', async () => {
+    await night(IMAGES)
+    runId--
+    const again = await night([...IMAGES, 'app-new:1'])
+    expect(again.code).toBe(0)
+    expect(again.log).toMatch(
+      /::warning::cache: the Scout cache was not saved as scout-graph-sbom-\S+-101-1 \(the cache service refused it; see above\)/
+    )
+    expect(finalized()).toHaveLength(1)
   })
 
   it('says once, and scans, where the runner has no cache service', async () => {
