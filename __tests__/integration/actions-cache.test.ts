@@ -273,6 +273,25 @@ describe('the Scout cache in the Actions cache (hosted runners: cache service v2
     expect(finalized()).toHaveLength(1)
   })
 
+  it('warns and scans every image when the kept folder cannot be made (the workspace is not a folder)', async () => {
+    const file = path.join(root, 'not-a-folder')
+    await writeFile(file, '')
+    const result = await runAction(
+      { images: IMAGES.join('\n'), 'upload-artifact': 'false', 'fail-on': 'none', dockerfiles: 'none', comment: 'never' },
+      {
+        ...service.env(),
+        GITHUB_ACTIONS: 'true',
+        GITHUB_WORKSPACE: path.join(file, 'ws'),
+        PATH: `${FAKE_DOCKER}${path.delimiter}${process.env.PATH}`,
+        DOCKER_SCOUT_FAKE_STATE: state
+      }
+    )
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/::warning::cache: the Scout cache folder \S+ cannot be used \(ENOTDIR[^)]*\); every image is indexed/)
+    expect(result.outputs['scanned-count']).toBe(String(IMAGES.length))
+    expect(result.outputs['failed-count']).toBe('0')
+  })
+
   it('says once, and scans, where the runner has no cache service', async () => {
     const none = await night(IMAGES, {}, { ACTIONS_CACHE_SERVICE_V2: '', ACTIONS_RESULTS_URL: '' })
     expect(none.code).toBe(0)
