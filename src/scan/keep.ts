@@ -148,13 +148,10 @@ export async function saveScoutCache(
   if (!cache) return
   for (const own of OWN_FILES) files.delete(own)
   await writeFile(path.join(folder, MANIFEST), JSON.stringify(Object.fromEntries([...files].map(([file, { size }]) => [file, size]))))
-  try {
-    const id = await cache.saveCache([cachePath(folder)], settings.saveKey)
-    if (id === -1) host.warning(`cache: the Scout cache was not saved as ${settings.saveKey} (the cache service refused it; see above)`)
-    else host.info(`cache: saved the Scout cache as ${settings.saveKey}: ${files.size} file(s), ${megabytes(totalSize(files.values()))}`)
-  } catch (error) {
-    host.warning(`cache: the Scout cache was not saved: ${errorLine(error)}`)
-  }
+  // A throw (a tar that fails, a folder gone) is the caller's warning; a refusal the service gave is -1.
+  const id = await cache.saveCache([cachePath(folder)], settings.saveKey)
+  if (id === -1) host.warning(`cache: the Scout cache was not saved as ${settings.saveKey} (the cache service refused it; see above)`)
+  else host.info(`cache: saved the Scout cache as ${settings.saveKey}: ${files.size} file(s), ${megabytes(totalSize(files.values()))}`)
 }
 
 /**

@@ -53,6 +53,9 @@ async function keepCacheStage({ settings, host }: Run, restored: RestoredCache |
   await host.group('Keep the Scout cache', async () => {
     const used = settings.images.map(cacheFolderOf)
     await pruneCache(cacheDir, new Set(used), cacheLimits, host)
-    if (actionsCache && restored) await saveScoutCache(cacheDir, restored, used, actionsCache, credentials, host)
+    if (!actionsCache || !restored) return
+    await saveScoutCache(cacheDir, restored, used, actionsCache, credentials, host).catch((error: unknown) =>
+      host.warning(`cache: the Scout cache was not saved: ${errorLine(error)}`)
+    )
   })
 }
