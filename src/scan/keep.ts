@@ -6,26 +6,21 @@
  * is saved. `@actions/cache` (and the Azure SDK under it) loads only when a cache is used.
  */
 import { createReadStream } from 'node:fs'
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Host } from '../host.js'
 import { errorLine, registeredSecrets } from '../messages.js'
+import { filesOf, megabytes, totalSize, type FolderFiles } from './cache.js'
 import type { ActionsCacheSettings } from '../types/settings.js'
 
 /** Written into the folder before a save: every file with its size, so a restore can be checked whole. */
 const MANIFEST = '.scout-graph-cache.json'
-
-/** A folder's files by path (relative, `/`-separated): size and modification time. */
-export type FolderFiles = Map<string, { size: number; modified: number }>
 
 /** What a restore left: the key it came from, and the files, to tell afterwards what the scan added. */
 export interface RestoredCache {
   key?: string
   files: FolderFiles
 }
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
-const totalSize = (files: Iterable<{ size: number }>) => [...files].reduce((sum, file) => sum + file.size, 0)
 
 let saidNoService = false
 
@@ -50,18 +45,6 @@ function cachePath(folder: string): string {
 
 /** Files of ours in the folder's root, never Scout's: the manifest, and a `.gitignore` that keeps the folder out of git. */
 const OWN_FILES = new Set([MANIFEST, '.gitignore'])
-
-export async function filesOf(root: string): Promise<FolderFiles> {
-  const files: FolderFiles = new Map()
-  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => [])
-  for (const entry of entries) {
-    if (!entry.isFile()) continue
-    const full = path.join(entry.parentPath, entry.name)
-    const info = await stat(full).catch(() => undefined)
-    if (info) files.set(path.relative(root, full).split(path.sep).join('/'), { size: info.size, modified: info.mtimeMs })
-  }
-  return files
-}
 
 /** Whether every file the manifest lists is there with its size: a cut-short archive leaves some out or short. */
 async function wholeness(folder: string, files: FolderFiles): Promise<string | undefined> {
@@ -111,7 +94,7 @@ async function restoreInto(folder: string, settings: ActionsCacheSettings, host:
   return { key, files }
 }
 
-/** The image folders (top-level names) that hold a file the scan added or changed. */
+/** The files the scan added or changed since the restore (ours in the root left out). */
 function addedFiles(before: FolderFiles, after: FolderFiles): string[] {
   return [...after]
     .filter(([file, now]) => !OWN_FILES.has(file) && (before.get(file)?.size !== now.size || before.get(file)?.modified !== now.modified))
@@ -119,18 +102,19 @@ function addedFiles(before: FolderFiles, after: FolderFiles): string[] {
 }
 
 /**
- * After the scan and the prune: says how many images found their SBOM, then saves the folder under this
- * run's key when the scan added to it (or the prune took from it), unless this is a pull-request run or a file holds a credential.
+ * After the scan and the prune (`files`: what the prune kept): says how many images found their SBOM, then
+ * saves the folder under this run's key when the scan added to it (or the prune took from it), unless this
+ * is a pull-request run or a file holds a credential.
  */
 export async function saveScoutCache(
   folder: string,
   restored: RestoredCache,
+  files: FolderFiles,
   usedFolders: readonly string[],
   settings: ActionsCacheSettings,
   credentials: Record<string, string>,
   host: Host
 ): Promise<void> {
-  const files = await filesOf(folder)
   const added = addedFiles(restored.files, files)
   const grown = new Set(added.map((file) => file.split('/')[0]))
   const restoredFolders = new Set([...restored.files.keys()].map((file) => file.split('/')[0]))

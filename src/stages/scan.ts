@@ -52,9 +52,9 @@ async function keepCacheStage({ settings, host }: Run, restored: RestoredCache |
   if (!cacheDir) return
   await host.group('Keep the Scout cache', async () => {
     const used = settings.images.map(cacheFolderOf)
-    await pruneCache(cacheDir, new Set(used), cacheLimits, host)
+    const kept = await pruneCache(cacheDir, new Set(used), cacheLimits, host)
     if (!actionsCache || !restored) return
-    await saveScoutCache(cacheDir, restored, used, actionsCache, credentials, host).catch((error: unknown) =>
+    await saveScoutCache(cacheDir, restored, kept, used, actionsCache, credentials, host).catch((error: unknown) =>
       host.warning(`cache: the Scout cache was not saved: ${errorLine(error)}`)
     )
   })

@@ -53,7 +53,7 @@ export interface ScanSettings {
   scout: ScoutSource
   /** Given to the scout process through its environment only. */
   credentials: Record<string, string>
-  /** Where Scout's SBOM cache is kept between runs (the CLI's `--cache-dir`); else a fresh one per run. */
+  /** Where Scout's SBOM cache is kept between runs (the CLI's `--cache-dir`, or the Actions cache's folder); else a fresh one per run. */
   cacheDir?: string
   /** What a kept cache keeps: entries unused this run and older than `maxAgeDays` go, then the oldest past `maxMb`. */
   cacheLimits: { maxAgeDays: number; maxMb: number }
